@@ -1,0 +1,79 @@
+"""Control ESPHome lights and switches by SMS through Twilio."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from aiohttp import web
+from aiohttp.hdrs import METH_POST
+
+from homeassistant.components import cloud, webhook
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+
+from .const import CONF_ACCOUNT_SID, CONF_AUTH_TOKEN, CONF_CLOUDHOOK, CONF_SENDER, DOMAIN
+from .models import SmsIotConfigEntry, build_config, build_data
+from .twilio_client import (
+    TwilioAuthError,
+    TwilioError,
+    async_create_client,
+    async_verify,
+)
+from .webhook import async_handle_webhook
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
+    """Set up SMS IoT from a config entry."""
+    client = async_create_client(
+        hass, entry.data[CONF_ACCOUNT_SID], entry.data[CONF_AUTH_TOKEN]
+    )
+    try:
+        await async_verify(client, entry.data[CONF_SENDER])
+    except TwilioAuthError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        ) from err
+    except TwilioError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="cannot_connect"
+        ) from err
+    entry.runtime_data = build_data(entry)
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        entry.title,
+        entry.data[CONF_WEBHOOK_ID],
+        partial(_async_handle, entry),
+        allowed_methods=[METH_POST],
+        local_only=False,
+    )
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
+    """Unload a config entry."""
+    webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    return True
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
+    """Delete the cloudhook created for the entry."""
+    if entry.data.get(CONF_CLOUDHOOK) and "cloud" in hass.config.components:
+        await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+
+
+async def _async_handle(
+    entry: SmsIotConfigEntry,
+    hass: HomeAssistant,
+    webhook_id: str,
+    request: web.Request,
+) -> web.Response:
+    """Route a webhook call to the entry's handler."""
+    return await async_handle_webhook(hass, entry, request)
+
+
+async def _async_update_listener(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
+    """Apply changed options and subentries without reloading."""
+    entry.runtime_data.config = build_config(entry)

@@ -1,0 +1,313 @@
+"""Config flow for SMS IoT: Twilio account, webhook URL, options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+import re
+from typing import Any
+
+import voluptuous as vol
+from yarl import URL
+
+from homeassistant.components import cloud, webhook
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+)
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import callback
+from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .const import (
+    CONF_ACCOUNT_SID,
+    CONF_AUTH_TOKEN,
+    CONF_CLOUDHOOK,
+    CONF_PUBLIC_URL,
+    CONF_REPLY_TO_STRANGERS,
+    CONF_SENDER,
+    DOMAIN,
+    SUBENTRY_DEVICE,
+    SUBENTRY_NUMBER,
+)
+from .security import to_e164
+from .subentry_flow import AuthorizedNumberFlow, DeviceFlow
+from .twilio_client import (
+    TwilioAuthError,
+    TwilioConnectionError,
+    TwilioSenderError,
+    async_create_client,
+    async_verify,
+    is_messaging_service,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+_MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-f]{32}$", re.IGNORECASE)
+_TEXT = TextSelector()
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+TWILIO_CONSOLE_URL = "https://console.twilio.com/us1/develop/phone-numbers/manage/incoming"
+
+
+_CREDENTIALS_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_ACCOUNT_SID): _TEXT,
+        vol.Required(CONF_AUTH_TOKEN): _PASSWORD,
+        vol.Required(CONF_SENDER): _TEXT,
+    }
+)
+
+
+def _url_schema(default: str | None) -> vol.Schema:
+    """Return the schema asking for the public webhook URL."""
+    return vol.Schema(
+        {vol.Required(CONF_PUBLIC_URL, default=default or vol.UNDEFINED): _URL}
+    )
+
+
+def _valid_public_url(value: str) -> bool:
+    """Return True if value is an absolute http(s) URL Twilio can call."""
+    try:
+        url = URL(value.strip())
+    except ValueError:
+        return False
+    return url.scheme in ("http", "https") and bool(url.host)
+
+
+class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Handle a config flow for SMS IoT."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Initialize the flow."""
+        self._data: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> SmsIotOptionsFlow:
+        """Return the options flow."""
+        return SmsIotOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Return the subentry types: authorized numbers and devices."""
+        return {SUBENTRY_NUMBER: AuthorizedNumberFlow, SUBENTRY_DEVICE: DeviceFlow}
+
+    async def _async_check(
+        self, account_sid: str, auth_token: str, sender: str, errors: dict[str, str]
+    ) -> None:
+        """Verify credentials and sender with Twilio, filling errors by field."""
+        client = async_create_client(self.hass, account_sid, auth_token)
+        try:
+            await async_verify(client, sender)
+        except TwilioAuthError:
+            errors[CONF_AUTH_TOKEN] = "invalid_auth"
+        except TwilioSenderError:
+            errors[CONF_SENDER] = "invalid_number"
+        except TwilioConnectionError:
+            errors["base"] = "cannot_connect"
+        except Exception:
+            _LOGGER.exception("Unexpected error checking Twilio credentials")
+            errors["base"] = "unknown"
+
+    def _normalize_sender(self, sender: str) -> str | None:
+        """Return the sender as E.164 or a Messaging Service SID, or None if invalid."""
+        sender = sender.strip()
+        if is_messaging_service(sender):
+            return sender if _MESSAGING_SERVICE_SID.match(sender) else None
+        return to_e164(sender, self.hass.config.country)
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Twilio account and the number that receives commands."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            account_sid = user_input[CONF_ACCOUNT_SID].strip()
+            sender = self._normalize_sender(user_input[CONF_SENDER])
+            if sender is None:
+                errors[CONF_SENDER] = "invalid_number"
+            else:
+                await self.async_set_unique_id(f"{account_sid}_{sender}")
+                self._abort_if_unique_id_configured()
+                await self._async_check(
+                    account_sid, user_input[CONF_AUTH_TOKEN], sender, errors
+                )
+            if not errors:
+                self._data = {
+                    CONF_ACCOUNT_SID: account_sid,
+                    CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN],
+                    CONF_SENDER: sender,
+                }
+                return await self.async_step_webhook()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                _CREDENTIALS_SCHEMA, user_input
+            ),
+            errors=errors,
+        )
+
+    async def _async_default_url(self) -> str | None:
+        """Return the public URL Twilio should call: cloudhook, else external URL."""
+        webhook_id = self._data[CONF_WEBHOOK_ID]
+        if "cloud" in self.hass.config.components and cloud.async_active_subscription(
+            self.hass
+        ):
+            try:
+                url = await cloud.async_create_cloudhook(self.hass, webhook_id)
+            except cloud.CloudNotAvailable:
+                _LOGGER.debug("Cloud is not connected, using the external URL")
+            else:
+                self._data[CONF_CLOUDHOOK] = True
+                return url
+        try:
+            return webhook.async_generate_url(
+                self.hass, webhook_id, allow_internal=False, prefer_external=True
+            )
+        except NoURLAvailableError:
+            return None
+
+    async def async_step_webhook(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the webhook URL to paste into Twilio and let the user correct it."""
+        errors: dict[str, str] = {}
+        if user_input is None:
+            self._data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
+            self._data[CONF_CLOUDHOOK] = False
+            default = await self._async_default_url()
+        else:
+            default = user_input[CONF_PUBLIC_URL].strip()
+            if _valid_public_url(default):
+                return self.async_create_entry(
+                    title=self._data[CONF_SENDER],
+                    data={**self._data, CONF_PUBLIC_URL: default},
+                    description_placeholders={"public_url": default},
+                )
+            errors[CONF_PUBLIC_URL] = "invalid_url"
+        return self.async_show_form(
+            step_id="webhook",
+            data_schema=_url_schema(default),
+            errors=errors,
+            description_placeholders={
+                "webhook_path": webhook.async_generate_path(self._data[CONF_WEBHOOK_ID]),
+                "console_url": TWILIO_CONSOLE_URL,
+            },
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start reauthentication after Twilio refused the auth token."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the new auth token."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            await self._async_check(
+                entry.data[CONF_ACCOUNT_SID],
+                user_input[CONF_AUTH_TOKEN],
+                entry.data[CONF_SENDER],
+                errors,
+            )
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN]}
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_AUTH_TOKEN): _PASSWORD}),
+            errors=errors,
+            description_placeholders={"account_sid": entry.data[CONF_ACCOUNT_SID]},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the auth token, the sender or the public webhook URL."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            sender = self._normalize_sender(user_input[CONF_SENDER])
+            public_url = user_input[CONF_PUBLIC_URL].strip()
+            if not _valid_public_url(public_url):
+                errors[CONF_PUBLIC_URL] = "invalid_url"
+            if sender is None:
+                errors[CONF_SENDER] = "invalid_number"
+            else:
+                unique_id = f"{entry.data[CONF_ACCOUNT_SID]}_{sender}"
+                if unique_id != entry.unique_id:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
+            if not errors:
+                await self._async_check(
+                    entry.data[CONF_ACCOUNT_SID],
+                    user_input[CONF_AUTH_TOKEN],
+                    sender or "",
+                    errors,
+                )
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=f"{entry.data[CONF_ACCOUNT_SID]}_{sender}",
+                    title=sender,
+                    data_updates={
+                        CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN],
+                        CONF_SENDER: sender,
+                        CONF_PUBLIC_URL: public_url,
+                    },
+                )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_AUTH_TOKEN): _PASSWORD,
+                vol.Required(CONF_SENDER): _TEXT,
+                vol.Required(CONF_PUBLIC_URL): _URL,
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or entry.data
+            ),
+            errors=errors,
+            description_placeholders={"account_sid": entry.data[CONF_ACCOUNT_SID]},
+        )
+
+
+class SmsIotOptionsFlow(OptionsFlow):
+    """Handle SMS IoT options."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Manage the options."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        schema = vol.Schema(
+            {vol.Required(CONF_REPLY_TO_STRANGERS, default=False): BooleanSelector()}
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, self.config_entry.options
+            ),
+        )

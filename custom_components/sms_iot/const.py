@@ -1,0 +1,38 @@
+"""Constants for the SMS IoT integration."""
+
+from typing import Final
+
+DOMAIN: Final = "sms_iot"
+
+CONF_ACCOUNT_SID: Final = "account_sid"
+CONF_AUTH_TOKEN: Final = "auth_token"
+CONF_SENDER: Final = "sender"
+CONF_PUBLIC_URL: Final = "public_url"
+CONF_CLOUDHOOK: Final = "cloudhook"
+CONF_REPLY_TO_STRANGERS: Final = "reply_to_strangers"
+
+SUBENTRY_NUMBER: Final = "authorized_number"
+SUBENTRY_DEVICE: Final = "device"
+
+CONF_NUMBER: Final = "number"
+CONF_PERMISSION: Final = "permission"
+CONF_DEVICES: Final = "devices"
+CONF_DEFAULT_DEVICE: Final = "default_device"
+CONF_ALIASES: Final = "aliases"
+
+PERMISSION_CONTROL: Final = "control"
+PERMISSION_STATUS_ONLY: Final = "status_only"
+
+EVENT_RECEIVED: Final = "sms_iot_received"
+EVENT_COMMAND: Final = "sms_iot_command"
+EVENT_UNAUTHORIZED: Final = "sms_iot_unauthorized"
+
+# Twilio gives up on a webhook after 15 s; answer well before that.
+REPLY_BUDGET: Final = 9.0
+# Longest a single device may take to report the state it was asked for.
+DEVICE_WAIT: Final = 5.0
+TWILIO_TIMEOUT: Final = 10.0
+DEDUPE_TTL: Final = 24 * 3600.0
+DEDUPE_MAX: Final = 5000
+STRANGER_REFUSAL_INTERVAL: Final = 24 * 3600.0
+MAX_BODY_BYTES: Final = 64 * 1024

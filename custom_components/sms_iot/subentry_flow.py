@@ -1,0 +1,238 @@
+"""Subentry flows: authorized numbers and controllable devices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .commands import ALL, normalize, parse
+from .const import (
+    CONF_ALIASES,
+    CONF_DEFAULT_DEVICE,
+    CONF_DEVICES,
+    CONF_NUMBER,
+    CONF_PERMISSION,
+    PERMISSION_CONTROL,
+    PERMISSION_STATUS_ONLY,
+    SUBENTRY_DEVICE,
+    SUBENTRY_NUMBER,
+)
+from .security import to_e164
+
+_DEVICE_DOMAINS = ["light", "switch"]
+
+
+class _SubentryFlow(ConfigSubentryFlow):
+    """Shared add/reconfigure plumbing for both subentry types."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add a subentry."""
+        return await self._async_form("user", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Edit a subentry."""
+        return await self._async_form("reconfigure", user_input)
+
+    def _editing(self) -> str | None:
+        """Return the id of the subentry being edited, if any."""
+        if self.source == "reconfigure":
+            return self._get_reconfigure_subentry().subentry_id
+        return None
+
+    def _siblings(self, subentry_type: str) -> list[Any]:
+        """Return the entry's other subentries of a type."""
+        editing = self._editing()
+        return [
+            subentry
+            for subentry in self._get_entry().subentries.values()
+            if subentry.subentry_type == subentry_type
+            and subentry.subentry_id != editing
+        ]
+
+    def _finish(
+        self, title: str, data: dict[str, Any], unique_id: str
+    ) -> SubentryFlowResult:
+        """Create or update the subentry."""
+        if self.source == "reconfigure":
+            return self.async_update_and_abort(
+                self._get_entry(),
+                self._get_reconfigure_subentry(),
+                title=title,
+                data=data,
+                unique_id=unique_id,
+            )
+        return self.async_create_entry(title=title, data=data, unique_id=unique_id)
+
+    def _current(self) -> dict[str, Any]:
+        """Return the values to prefill the form with."""
+        if self.source == "reconfigure":
+            subentry = self._get_reconfigure_subentry()
+            return {CONF_NAME: subentry.title, **subentry.data}
+        return {}
+
+    async def _async_form(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        """Validate input or show the form."""
+        raise NotImplementedError
+
+
+class AuthorizedNumberFlow(_SubentryFlow):
+    """Add or edit a phone number allowed to text commands."""
+
+    async def _async_form(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        """Validate input or show the form."""
+        errors: dict[str, str] = {}
+        devices = self._siblings(SUBENTRY_DEVICE)
+        if user_input is not None:
+            number = to_e164(user_input[CONF_NUMBER], self.hass.config.country)
+            allowed = user_input.get(CONF_DEVICES) or []
+            default = user_input.get(CONF_DEFAULT_DEVICE)
+            if number is None:
+                errors[CONF_NUMBER] = "invalid_number"
+            elif any(
+                s.data[CONF_NUMBER] == number for s in self._siblings(SUBENTRY_NUMBER)
+            ):
+                errors[CONF_NUMBER] = "number_exists"
+            if default and allowed and default not in allowed:
+                errors[CONF_DEFAULT_DEVICE] = "default_not_allowed"
+            if not errors:
+                assert number is not None
+                return self._finish(
+                    user_input[CONF_NAME].strip() or number,
+                    {
+                        CONF_NUMBER: number,
+                        CONF_PERMISSION: user_input[CONF_PERMISSION],
+                        CONF_DEVICES: allowed,
+                        CONF_DEFAULT_DEVICE: default,
+                    },
+                    number,
+                )
+        options = [
+            SelectOptionDict(value=s.subentry_id, label=s.title) for s in devices
+        ]
+        fields: dict[vol.Marker, Any] = {
+            vol.Required(CONF_NAME): TextSelector(),
+            vol.Required(CONF_NUMBER): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.TEL)
+            ),
+            vol.Required(CONF_PERMISSION, default=PERMISSION_CONTROL): SelectSelector(
+                SelectSelectorConfig(
+                    options=[PERMISSION_CONTROL, PERMISSION_STATUS_ONLY],
+                    translation_key=CONF_PERMISSION,
+                    mode=SelectSelectorMode.LIST,
+                )
+            ),
+        }
+        if options:
+            fields[vol.Optional(CONF_DEVICES)] = SelectSelector(
+                SelectSelectorConfig(options=options, multiple=True)
+            )
+            fields[vol.Optional(CONF_DEFAULT_DEVICE)] = SelectSelector(
+                SelectSelectorConfig(options=options)
+            )
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(fields), user_input or self._current()
+            ),
+            errors=errors,
+        )
+
+
+class DeviceFlow(_SubentryFlow):
+    """Add or edit a light or switch that can be controlled by SMS."""
+
+    async def _async_form(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        """Validate input or show the form."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            entity_id = user_input[CONF_ENTITY_ID]
+            name = " ".join(user_input[CONF_NAME].split())
+            aliases = [" ".join(a.split()) for a in user_input.get(CONF_ALIASES, [])]
+            aliases = [a for a in aliases if a]
+            taken = self._taken_names()
+            if any(s.data[CONF_ENTITY_ID] == entity_id for s in self._siblings(SUBENTRY_DEVICE)):
+                errors[CONF_ENTITY_ID] = "entity_exists"
+            if not _usable_name(name):
+                errors[CONF_NAME] = "invalid_name"
+            elif normalize(name) in taken:
+                errors[CONF_NAME] = "name_exists"
+            if not all(_usable_name(a) for a in aliases):
+                errors[CONF_ALIASES] = "invalid_name"
+            elif {normalize(a) for a in aliases} & (taken | {normalize(name)}):
+                errors[CONF_ALIASES] = "name_exists"
+            if not errors:
+                return self._finish(
+                    name, {CONF_ENTITY_ID: entity_id, CONF_ALIASES: aliases}, entity_id
+                )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_ENTITY_ID): EntitySelector(self._entity_filter()),
+                vol.Required(CONF_NAME): TextSelector(),
+                vol.Optional(CONF_ALIASES): TextSelector(
+                    TextSelectorConfig(multiple=True)
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or self._current()
+            ),
+            errors=errors,
+        )
+
+    def _taken_names(self) -> set[str]:
+        """Return the normalised names and aliases of the other devices."""
+        taken: set[str] = set()
+        for subentry in self._siblings(SUBENTRY_DEVICE):
+            taken.add(normalize(subentry.title))
+            taken.update(normalize(a) for a in subentry.data.get(CONF_ALIASES, []))
+        return taken
+
+    def _entity_filter(self) -> EntitySelectorConfig:
+        """Offer ESPHome lights and switches when there are any, else all of them."""
+        registry = er.async_get(self.hass)
+        if any(
+            entity.platform == "esphome" and entity.domain in _DEVICE_DOMAINS
+            for entity in registry.entities.values()
+        ):
+            return EntitySelectorConfig(domain=_DEVICE_DOMAINS, integration="esphome")
+        return EntitySelectorConfig(domain=_DEVICE_DOMAINS)
+
+
+def _usable_name(name: str) -> bool:
+    """Return True if an SMS can name the device unambiguously."""
+    folded = normalize(name)
+    if not folded or folded == ALL or len(folded) > 40:
+        return False
+    # A name the parser reads as a command on its own ("status", "on") cannot be a device.
+    if parse(folded).commands:
+        return False
+    commands = parse(f"{folded} on").commands
+    return len(commands) == 1 and commands[0].target == folded

@@ -1,0 +1,83 @@
+"""Talk to Twilio's REST API on Home Assistant's shared aiohttp session."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import ClientError
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.rest import Client
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .const import TWILIO_TIMEOUT
+
+# twilio logs every request URL and form (account SID, phone numbers) at INFO.
+_HTTP_LOGGER = logging.getLogger(__name__ + ".http")
+_HTTP_LOGGER.setLevel(logging.WARNING)
+
+
+class TwilioError(HomeAssistantError):
+    """Base class for Twilio errors."""
+
+
+class TwilioAuthError(TwilioError):
+    """Twilio refused the Account SID or auth token."""
+
+
+class TwilioConnectionError(TwilioError):
+    """Twilio could not be reached or answered with a server error."""
+
+
+class TwilioSenderError(TwilioError):
+    """The phone number or Messaging Service does not belong to the account."""
+
+
+def is_messaging_service(sender: str) -> bool:
+    """Return True if the sender is a Messaging Service SID rather than a number."""
+    return sender.upper().startswith("MG")
+
+
+def async_create_client(hass: HomeAssistant, account_sid: str, auth_token: str) -> Client:
+    """Create a Twilio client that uses Home Assistant's shared session."""
+    http_client = AsyncTwilioHttpClient(pool_connections=False, logger=_HTTP_LOGGER)
+    # Never closed by us: the session belongs to Home Assistant.
+    http_client.session = async_get_clientsession(hass)
+    return Client(account_sid, auth_token, http_client=http_client)
+
+
+async def async_verify(client: Client, sender: str) -> str:
+    """Check credentials and sender with Twilio; return the account's friendly name."""
+    try:
+        async with asyncio.timeout(TWILIO_TIMEOUT):
+            try:
+                account = await client.api.v2010.accounts(
+                    client.account_sid
+                ).fetch_async()
+            except TwilioRestException as err:
+                raise _error(err, TwilioAuthError) from err
+            try:
+                if is_messaging_service(sender):
+                    await client.messaging.v1.services(sender).fetch_async()
+                elif not await client.incoming_phone_numbers.list_async(
+                    phone_number=sender, limit=1
+                ):
+                    raise TwilioSenderError
+            except TwilioRestException as err:
+                raise _error(err, TwilioSenderError) from err
+    except (ClientError, TimeoutError) as err:
+        raise TwilioConnectionError from err
+    return str(account.friendly_name or client.account_sid)
+
+
+def _error(err: TwilioRestException, not_found: type[TwilioError]) -> TwilioError:
+    """Map a Twilio REST error to ours."""
+    if err.status in (401, 403):
+        return TwilioAuthError()
+    if err.status == 404:
+        return not_found()
+    return TwilioConnectionError()
