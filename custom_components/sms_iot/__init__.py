@@ -7,7 +7,7 @@ from functools import partial
 from aiohttp import web
 from aiohttp.hdrs import METH_POST
 
-from homeassistant.components import cloud, webhook
+from homeassistant.components import webhook as ha_webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
@@ -39,7 +39,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
             translation_domain=DOMAIN, translation_key="cannot_connect"
         ) from err
     entry.runtime_data = build_data(entry)
-    webhook.async_register(
+    ha_webhook.async_register(
         hass,
         DOMAIN,
         entry.title,
@@ -54,13 +54,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Unload a config entry."""
-    webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
     return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
     """Delete the cloudhook created for the entry."""
     if entry.data.get(CONF_CLOUDHOOK) and "cloud" in hass.config.components:
+        # Imported late: cloud is optional and heavy, loaded only when configured.
+        from homeassistant.components import cloud  # noqa: PLC0415
+
         await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import voluptuous as vol
 from yarl import URL
 
-from homeassistant.components import cloud, webhook
+from homeassistant.components import webhook
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
@@ -165,6 +165,10 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_default_url(self) -> str | None:
         """Return the public URL Twilio should call: cloudhook, else external URL."""
         webhook_id = self._data[CONF_WEBHOOK_ID]
+        if "cloud" in self.hass.config.components:
+            # Imported late: cloud is optional and heavy, loaded only when configured.
+            from homeassistant.components import cloud  # noqa: PLC0415
+
         if "cloud" in self.hass.config.components and cloud.async_active_subscription(
             self.hass
         ):

@@ -1,0 +1,262 @@
+"""Fixtures for SMS IoT tests."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+import itertools
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    setup_test_component_platform,
+)
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+)
+from twilio.request_validator import RequestValidator
+
+# Imported before the hass fixture so HA's test config dir cannot shadow the package.
+import custom_components.sms_iot  # noqa: F401
+from custom_components.sms_iot.const import (
+    CONF_ACCOUNT_SID,
+    CONF_ALIASES,
+    CONF_AUTH_TOKEN,
+    CONF_CLOUDHOOK,
+    CONF_DEFAULT_DEVICE,
+    CONF_DEVICES,
+    CONF_NUMBER,
+    CONF_PERMISSION,
+    CONF_PUBLIC_URL,
+    CONF_SENDER,
+    DOMAIN,
+    PERMISSION_CONTROL,
+    PERMISSION_STATUS_ONLY,
+    SUBENTRY_DEVICE,
+    SUBENTRY_NUMBER,
+)
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_ENTITY_ID, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+from .fake_devices import FakeLight, FakeSwitch
+
+ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef"
+AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
+SENDER = "+15005550006"
+WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+PUBLIC_URL = f"https://example.duckdns.org/api/webhook/{WEBHOOK_ID}"
+TWILIO_API = "https://api.twilio.com/2010-04-01"
+ALICE = "+14155552671"
+BOB = "+14155550123"
+CAROL = "+14155550199"
+STRANGER = "+14155550000"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Enable custom integrations in all tests."""
+
+
+def mock_twilio_api(
+    aioclient_mock: AiohttpClientMocker,
+    *,
+    account_status: int = HTTPStatus.OK,
+    numbers: list[str] | None = None,
+    exc: Exception | None = None,
+) -> None:
+    """Answer like Twilio's REST API for the account and its phone numbers."""
+    aioclient_mock.clear_requests()
+    if exc is not None:
+        aioclient_mock.get(f"{TWILIO_API}/Accounts/{ACCOUNT_SID}.json", exc=exc)
+        return
+    if account_status != HTTPStatus.OK:
+        aioclient_mock.get(
+            f"{TWILIO_API}/Accounts/{ACCOUNT_SID}.json",
+            status=account_status,
+            json={
+                "code": 20003 if account_status == 401 else 20500,
+                "message": "Authenticate" if account_status == 401 else "Error",
+                "more_info": "https://www.twilio.com/docs/errors/20003",
+                "status": account_status,
+            },
+        )
+        return
+    aioclient_mock.get(
+        f"{TWILIO_API}/Accounts/{ACCOUNT_SID}.json",
+        json={"sid": ACCOUNT_SID, "friendly_name": "My first account", "status": "active"},
+    )
+    owned = [SENDER] if numbers is None else numbers
+    for number in {SENDER, *owned, "+14155550100"}:
+        aioclient_mock.get(
+            f"{TWILIO_API}/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers.json",
+            params={"PhoneNumber": number, "PageSize": 1},
+            json={
+                "incoming_phone_numbers": (
+                    [{"sid": "PN" + "1" * 32, "phone_number": number}]
+                    if number in owned
+                    else []
+                ),
+                "page": 0,
+                "page_size": 1,
+                "next_page_uri": None,
+                "uri": "/2010-04-01/Accounts/x/IncomingPhoneNumbers.json",
+            },
+        )
+
+
+@pytest.fixture
+def twilio_api(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
+    """Twilio's REST API, accepting the test credentials."""
+    mock_twilio_api(aioclient_mock)
+    return aioclient_mock
+
+
+@dataclass
+class Devices:
+    """The fake devices behind the configured entities."""
+
+    kitchen: FakeLight
+    porch: FakeSwitch
+    garage: FakeLight
+
+
+@pytest.fixture
+async def devices(hass: HomeAssistant) -> Devices:
+    """Set up a dimmable light, a switch and a second light."""
+    fake = Devices(FakeLight("kitchen"), FakeSwitch("porch"), FakeLight("garage"))
+    setup_test_component_platform(hass, "light", [fake.kitchen, fake.garage])
+    setup_test_component_platform(hass, "switch", [fake.porch])
+    assert await async_setup_component(hass, "light", {"light": {"platform": "test"}})
+    assert await async_setup_component(hass, "switch", {"switch": {"platform": "test"}})
+    await hass.async_block_till_done()
+    return fake
+
+
+def _device(subentry_id: str, entity_id: str, title: str, aliases: list[str]) -> ConfigSubentryData:
+    return ConfigSubentryData(
+        subentry_id=subentry_id,
+        subentry_type=SUBENTRY_DEVICE,
+        title=title,
+        unique_id=entity_id,
+        data={CONF_ENTITY_ID: entity_id, CONF_ALIASES: aliases},
+    )
+
+
+def _number(
+    subentry_id: str,
+    title: str,
+    number: str,
+    permission: str,
+    devices: list[str],
+    default: str | None = None,
+) -> ConfigSubentryData:
+    return ConfigSubentryData(
+        subentry_id=subentry_id,
+        subentry_type=SUBENTRY_NUMBER,
+        title=title,
+        unique_id=number,
+        data={
+            CONF_NUMBER: number,
+            CONF_PERMISSION: permission,
+            CONF_DEVICES: devices,
+            CONF_DEFAULT_DEVICE: default,
+        },
+    )
+
+
+@pytest.fixture
+def config_entry() -> MockConfigEntry:
+    """A configured entry: three devices, a controller, a watcher and a limited number."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=SENDER,
+        unique_id=f"{ACCOUNT_SID}_{SENDER}",
+        data={
+            CONF_ACCOUNT_SID: ACCOUNT_SID,
+            CONF_AUTH_TOKEN: AUTH_TOKEN,
+            CONF_SENDER: SENDER,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+            CONF_PUBLIC_URL: PUBLIC_URL,
+            CONF_CLOUDHOOK: False,
+        },
+        subentries_data=[
+            _device("dev_kitchen", "light.kitchen", "Kitchen", ["lamp"]),
+            _device("dev_porch", "switch.porch", "Porch", []),
+            _device("dev_garage", "light.garage", "Garage light", []),
+            _number("num_alice", "Alice", ALICE, PERMISSION_CONTROL, [], "dev_kitchen"),
+            _number("num_bob", "Bob", BOB, PERMISSION_STATUS_ONLY, []),
+            _number("num_carol", "Carol", CAROL, PERMISSION_CONTROL, ["dev_porch"]),
+        ],
+    )
+
+
+@pytest.fixture
+async def setup_entry(
+    hass: HomeAssistant,
+    twilio_api: AiohttpClientMocker,
+    devices: Devices,
+    config_entry: MockConfigEntry,
+) -> MockConfigEntry:
+    """Set up the entry with its devices."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
+
+
+_sids = itertools.count()
+
+
+def sign(url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    """Sign a request exactly as Twilio does."""
+    return str(RequestValidator(token).compute_signature(url, params))
+
+
+def sms_params(body: str, sender: str = ALICE, sid: str | None = None) -> dict[str, str]:
+    """Return the form Twilio posts for an inbound SMS."""
+    sid = sid or f"SM{next(_sids):032x}"
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": ACCOUNT_SID,
+        "From": sender,
+        "To": SENDER,
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "ApiVersion": "2010-04-01",
+    }
+
+
+type SendSms = Callable[..., Awaitable[tuple[int, str]]]
+
+
+@pytest.fixture
+async def client(
+    hass_client_no_auth: Callable[[], Awaitable[TestClient[Any, Any]]],
+) -> TestClient[Any, Any]:
+    """An HTTP client for Home Assistant, without credentials like Twilio."""
+    return await hass_client_no_auth()
+
+
+@pytest.fixture
+def send_sms(setup_entry: MockConfigEntry, client: TestClient[Any, Any]) -> SendSms:
+    """Post a correctly signed inbound SMS and return (status, body)."""
+
+    async def _send(
+        body: str, sender: str = ALICE, sid: str | None = None
+    ) -> tuple[int, str]:
+        params = sms_params(body, sender, sid)
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}",
+            data=params,
+            headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
+        )
+        return response.status, await response.text()
+
+    return _send
