@@ -55,7 +55,7 @@ async def async_handle_webhook(
         return _refuse(400, "malformed body")
     data = entry.runtime_data
     form = {key: value for key, value in params.items() if isinstance(value, str)}
-    if len(form) != len(params) or not signature_valid(
+    if any(not isinstance(value, str) for value in params.values()) or not signature_valid(
         data.validator,
         data.config.public_url,
         request.query_string,
