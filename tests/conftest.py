@@ -14,9 +14,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     setup_test_component_platform,
 )
-from pytest_homeassistant_custom_component.test_util.aiohttp import (
-    AiohttpClientMocker,
-)
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from twilio.request_validator import RequestValidator
 
 # Imported before the hass fixture so HA's test config dir cannot shadow the package.
@@ -88,7 +86,11 @@ def mock_twilio_api(
         return
     aioclient_mock.get(
         f"{TWILIO_API}/Accounts/{ACCOUNT_SID}.json",
-        json={"sid": ACCOUNT_SID, "friendly_name": "My first account", "status": "active"},
+        json={
+            "sid": ACCOUNT_SID,
+            "friendly_name": "My first account",
+            "status": "active",
+        },
     )
     owned = [SENDER] if numbers is None else numbers
     for number in {SENDER, *owned, "+14155550100"}:
@@ -137,7 +139,9 @@ async def devices(hass: HomeAssistant) -> Devices:
     return fake
 
 
-def _device(subentry_id: str, entity_id: str, title: str, aliases: list[str]) -> ConfigSubentryData:
+def _device(
+    subentry_id: str, entity_id: str, title: str, aliases: list[str]
+) -> ConfigSubentryData:
     return ConfigSubentryData(
         subentry_id=subentry_id,
         subentry_type=SUBENTRY_DEVICE,
@@ -217,7 +221,9 @@ def sign(url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
     return str(RequestValidator(token).compute_signature(url, params))
 
 
-def sms_params(body: str, sender: str = ALICE, sid: str | None = None) -> dict[str, str]:
+def sms_params(
+    body: str, sender: str = ALICE, sid: str | None = None
+) -> dict[str, str]:
     """Return the form Twilio posts for an inbound SMS."""
     sid = sid or f"SM{next(_sids):032x}"
     return {

@@ -42,11 +42,11 @@ class FakeLight(FakeDevice, LightEntity):
     """A dimmable light like the ESP8266 onboard LED."""
 
     _attr_color_mode = ColorMode.BRIGHTNESS
-    _attr_supported_color_modes = {ColorMode.BRIGHTNESS}
 
     def __init__(self, name: str, *, on: bool = False, brightness: int = 255) -> None:
         """Initialize the light."""
         self._attr_name = name
+        self._attr_supported_color_modes = {ColorMode.BRIGHTNESS}
         self._attr_unique_id = f"light_{name}"
         self._attr_is_on = on
         self._attr_brightness = brightness

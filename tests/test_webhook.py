@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
+from multidict import MultiDict
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -208,8 +209,6 @@ async def test_repeated_from_refused(
 ) -> None:
     """Two From fields, even correctly signed, are refused."""
     params = [*sms_params("kitchen on", STRANGER).items(), ("From", ALICE)]
-    from multidict import MultiDict
-
     signature = sign(PUBLIC_URL, MultiDict(params))  # type: ignore[arg-type]
     response = await client.post(
         f"/api/webhook/{WEBHOOK_ID}",

@@ -12,7 +12,13 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 
-from .const import CONF_ACCOUNT_SID, CONF_AUTH_TOKEN, CONF_CLOUDHOOK, CONF_SENDER, DOMAIN
+from .const import (
+    CONF_ACCOUNT_SID,
+    CONF_AUTH_TOKEN,
+    CONF_CLOUDHOOK,
+    CONF_SENDER,
+    DOMAIN,
+)
 from .models import SmsIotConfigEntry, build_config, build_data
 from .twilio_client import (
     TwilioAuthError,

@@ -144,8 +144,9 @@ class Executor:
             return list(permitted)
         if command.target is None:
             if self._sender.default_device is None:
-                return "Several devices: name one, e.g. '" + (
-                    f"{permitted[0].name} on'. Text HELP for the list."
+                return (
+                    f"Several devices: name one, e.g. '{permitted[0].name} on'. "
+                    "Text HELP for the list."
                 )
             return [self._sender.default_device]
         device = self._config.find_device(command.target)
@@ -157,7 +158,9 @@ class Executor:
 
     def _status_line(self, device: Device) -> str:
         """Describe a device's current state."""
-        return f"{device.name}: {describe_state(self._hass.states.get(device.entity_id))}"
+        return (
+            f"{device.name}: {describe_state(self._hass.states.get(device.entity_id))}"
+        )
 
     async def _async_switch(self, device: Device, command: Command) -> str:
         """Switch one device, wait for the state it reports, and describe it."""
@@ -167,7 +170,9 @@ class Executor:
             return self._status_line(device)
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
-            return f"{device.name}: skipped, out of time (still {describe_state(before)})."
+            return (
+                f"{device.name}: skipped, out of time (still {describe_state(before)})."
+            )
         reached = self._hass.loop.create_future()
 
         @callback

@@ -56,7 +56,9 @@ _MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-f]{32}$", re.IGNORECASE)
 _TEXT = TextSelector()
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-TWILIO_CONSOLE_URL = "https://console.twilio.com/us1/develop/phone-numbers/manage/incoming"
+TWILIO_CONSOLE_URL = (
+    "https://console.twilio.com/us1/develop/phone-numbers/manage/incoming"
+)
 
 
 _CREDENTIALS_SCHEMA = vol.Schema(
@@ -209,7 +211,9 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=_url_schema(default),
             errors=errors,
             description_placeholders={
-                "webhook_path": webhook.async_generate_path(self._data[CONF_WEBHOOK_ID]),
+                "webhook_path": webhook.async_generate_path(
+                    self._data[CONF_WEBHOOK_ID]
+                ),
                 "console_url": TWILIO_CONSOLE_URL,
             },
         )
@@ -262,14 +266,14 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 if unique_id != entry.unique_id:
                     await self.async_set_unique_id(unique_id)
                     self._abort_if_unique_id_configured()
-            if not errors:
+            if sender is not None and not errors:
                 await self._async_check(
                     entry.data[CONF_ACCOUNT_SID],
                     user_input[CONF_AUTH_TOKEN],
-                    sender or "",
+                    sender,
                     errors,
                 )
-            if not errors:
+            if sender is not None and not errors:
                 return self.async_update_reload_and_abort(
                     entry,
                     unique_id=f"{entry.data[CONF_ACCOUNT_SID]}_{sender}",

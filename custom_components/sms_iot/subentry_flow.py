@@ -118,8 +118,7 @@ class AuthorizedNumberFlow(_SubentryFlow):
                 errors[CONF_NUMBER] = "number_exists"
             if default and allowed and default not in allowed:
                 errors[CONF_DEFAULT_DEVICE] = "default_not_allowed"
-            if not errors:
-                assert number is not None
+            if number is not None and not errors:
                 return self._finish(
                     user_input[CONF_NAME].strip() or number,
                     {
@@ -176,7 +175,10 @@ class DeviceFlow(_SubentryFlow):
             aliases = [" ".join(a.split()) for a in user_input.get(CONF_ALIASES, [])]
             aliases = [a for a in aliases if a]
             taken = self._taken_names()
-            if any(s.data[CONF_ENTITY_ID] == entity_id for s in self._siblings(SUBENTRY_DEVICE)):
+            if any(
+                s.data[CONF_ENTITY_ID] == entity_id
+                for s in self._siblings(SUBENTRY_DEVICE)
+            ):
                 errors[CONF_ENTITY_ID] = "entity_exists"
             if not _usable_name(name):
                 errors[CONF_NAME] = "invalid_name"

@@ -42,7 +42,9 @@ def is_messaging_service(sender: str) -> bool:
     return sender.upper().startswith("MG")
 
 
-def async_create_client(hass: HomeAssistant, account_sid: str, auth_token: str) -> Client:
+def async_create_client(
+    hass: HomeAssistant, account_sid: str, auth_token: str
+) -> Client:
     """Create a Twilio client that uses Home Assistant's shared session."""
     http_client = AsyncTwilioHttpClient(pool_connections=False, logger=_HTTP_LOGGER)
     # Never closed by us: the session belongs to Home Assistant.

@@ -11,12 +11,7 @@ from homeassistant.core import Context, HomeAssistant
 
 from .actions import Executor
 from .commands import parse
-from .const import (
-    EVENT_RECEIVED,
-    EVENT_UNAUTHORIZED,
-    MAX_BODY_BYTES,
-    REPLY_BUDGET,
-)
+from .const import EVENT_RECEIVED, EVENT_UNAUTHORIZED, MAX_BODY_BYTES, REPLY_BUDGET
 from .models import AuthorizedNumber, SmsIotConfigEntry
 from .reply import SORRY, render_text, twiml
 from .security import mask_number, signature_valid, to_e164
@@ -55,7 +50,9 @@ async def async_handle_webhook(
         return _refuse(400, "malformed body")
     data = entry.runtime_data
     form = {key: value for key, value in params.items() if isinstance(value, str)}
-    if any(not isinstance(value, str) for value in params.values()) or not signature_valid(
+    if any(
+        not isinstance(value, str) for value in params.values()
+    ) or not signature_valid(
         data.validator,
         data.config.public_url,
         request.query_string,

@@ -1,0 +1,244 @@
+"""Tests for the authorized-number and device subentry flows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.sms_iot.const import (
+    CONF_ALIASES,
+    CONF_DEFAULT_DEVICE,
+    CONF_DEVICES,
+    CONF_NUMBER,
+    CONF_PERMISSION,
+    PERMISSION_STATUS_ONLY,
+    SUBENTRY_DEVICE,
+    SUBENTRY_NUMBER,
+)
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
+from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+
+from .conftest import ALICE, STRANGER, SendSms
+
+
+async def _init(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    kind: str,
+    subentry_id: str | None = None,
+) -> dict[str, Any]:
+    context: dict[str, Any] = {"source": SOURCE_USER}
+    if subentry_id:
+        context = {"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id}
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, kind), context=context
+    )
+    assert result["type"] is FlowResultType.FORM
+    return dict(result)
+
+
+async def _submit(
+    hass: HomeAssistant, result: dict[str, Any], data: dict[str, Any]
+) -> dict[str, Any]:
+    return dict(
+        await hass.config_entries.subentries.async_configure(result["flow_id"], data)
+    )
+
+
+async def test_add_number_then_it_is_obeyed(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, send_sms: SendSms
+) -> None:
+    """A number added in the UI is obeyed at once, without a reload."""
+    hass.config.country = "US"
+    assert (await send_sms("porch on", STRANGER))[1].endswith("<Response />")
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER)
+    assert result["step_id"] == "user"
+    result = await _submit(
+        hass,
+        result,
+        {
+            CONF_NAME: "Dave",
+            CONF_NUMBER: "(415) 555-0000",
+            CONF_PERMISSION: "control",
+            CONF_DEVICES: ["dev_porch"],
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    subentry = next(s for s in setup_entry.subentries.values() if s.title == "Dave")
+    assert subentry.unique_id == STRANGER
+    assert subentry.data == {
+        CONF_NUMBER: STRANGER,
+        CONF_PERMISSION: "control",
+        CONF_DEVICES: ["dev_porch"],
+        CONF_DEFAULT_DEVICE: None,
+    }
+    assert "Porch: ON" in (await send_sms("porch on", STRANGER))[1]
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({CONF_NUMBER: "12"}, {CONF_NUMBER: "invalid_number"}),
+        ({CONF_NUMBER: "+1 415 555 2671"}, {CONF_NUMBER: "number_exists"}),
+        (
+            {CONF_DEVICES: ["dev_porch"], CONF_DEFAULT_DEVICE: "dev_kitchen"},
+            {CONF_DEFAULT_DEVICE: "default_not_allowed"},
+        ),
+    ],
+)
+async def test_number_errors(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    data: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """Invalid numbers, duplicates and impossible defaults are field errors."""
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER)
+    base = {CONF_NAME: "Eve", CONF_NUMBER: "+14155550111", CONF_PERMISSION: "control"}
+    result = await _submit(hass, result, {**base, **data})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    result = await _submit(hass, result, base)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_number_form_without_devices(
+    hass: HomeAssistant, setup_entry: MockConfigEntry
+) -> None:
+    """Device pickers only appear when there are devices to pick."""
+    for subentry_id in ("dev_kitchen", "dev_porch", "dev_garage"):
+        hass.config_entries.async_remove_subentry(setup_entry, subentry_id)
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER)
+    assert set(result["data_schema"].schema) == {
+        CONF_NAME,
+        CONF_NUMBER,
+        CONF_PERMISSION,
+    }
+
+
+async def test_reconfigure_number(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, send_sms: SendSms
+) -> None:
+    """Editing a number to status-only takes effect immediately."""
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER, "num_alice")
+    assert result["step_id"] == "reconfigure"
+    result = await _submit(
+        hass,
+        result,
+        {
+            CONF_NAME: "Alice",
+            CONF_NUMBER: ALICE,
+            CONF_PERMISSION: PERMISSION_STATUS_ONLY,
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert (
+        setup_entry.subentries["num_alice"].data[CONF_PERMISSION]
+        == PERMISSION_STATUS_ONLY
+    )
+    assert "only check status" in (await send_sms("kitchen on"))[1]
+
+
+async def test_remove_number_stops_obeying(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, send_sms: SendSms
+) -> None:
+    """A removed number is a stranger at once."""
+    hass.config_entries.async_remove_subentry(setup_entry, "num_alice")
+    await hass.async_block_till_done()
+    assert (await send_sms("kitchen on"))[1].endswith("<Response />")
+
+
+async def test_add_device(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, send_sms: SendSms
+) -> None:
+    """A device added in the UI can be texted by name or alias at once."""
+    hass.config_entries.async_remove_subentry(setup_entry, "dev_garage")
+    result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
+    result = await _submit(
+        hass,
+        result,
+        {
+            CONF_ENTITY_ID: "light.garage",
+            CONF_NAME: " Garage ",
+            CONF_ALIASES: ["shed", " "],
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    subentry = next(s for s in setup_entry.subentries.values() if s.title == "Garage")
+    assert subentry.data == {CONF_ENTITY_ID: "light.garage", CONF_ALIASES: ["shed"]}
+    assert "Garage: ON 100%" in (await send_sms("shed on"))[1]
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({CONF_ENTITY_ID: "light.kitchen"}, {CONF_ENTITY_ID: "entity_exists"}),
+        ({CONF_NAME: "porch"}, {CONF_NAME: "name_exists"}),
+        ({CONF_NAME: "LAMP"}, {CONF_NAME: "name_exists"}),
+        ({CONF_NAME: "all"}, {CONF_NAME: "invalid_name"}),
+        ({CONF_NAME: "status"}, {CONF_NAME: "invalid_name"}),
+        ({CONF_NAME: "on"}, {CONF_NAME: "invalid_name"}),
+        ({CONF_NAME: "a, b"}, {CONF_NAME: "invalid_name"}),
+        ({CONF_NAME: "x" * 41}, {CONF_NAME: "invalid_name"}),
+        ({CONF_NAME: "   "}, {CONF_NAME: "invalid_name"}),
+        ({CONF_ALIASES: ["help"]}, {CONF_ALIASES: "invalid_name"}),
+        ({CONF_ALIASES: ["kitchen"]}, {CONF_ALIASES: "name_exists"}),
+        ({CONF_ALIASES: ["shed"], CONF_NAME: "shed"}, {CONF_ALIASES: "name_exists"}),
+    ],
+)
+async def test_device_errors(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    data: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """Names must be unambiguous in an SMS; an entity is added once."""
+    hass.config_entries.async_remove_subentry(setup_entry, "dev_garage")
+    result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
+    base = {CONF_ENTITY_ID: "light.garage", CONF_NAME: "Garage"}
+    result = await _submit(hass, result, {**base, **data})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    result = await _submit(hass, result, base)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_reconfigure_device(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, send_sms: SendSms
+) -> None:
+    """A renamed device answers to its new name; its own old name is no conflict."""
+    result = await _init(hass, setup_entry, SUBENTRY_DEVICE, "dev_kitchen")
+    assert result["step_id"] == "reconfigure"
+    result = await _submit(
+        hass,
+        result,
+        {
+            CONF_ENTITY_ID: "light.kitchen",
+            CONF_NAME: "Cooker",
+            CONF_ALIASES: ["lamp", "kitchen"],
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert "Cooker: ON 100%" in (await send_sms("kitchen on"))[1]
+
+
+async def test_device_picker_prefers_esphome(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """ESPHome lights and switches are offered when there are any."""
+    result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
+    selector = result["data_schema"].schema[CONF_ENTITY_ID]
+    assert "integration" not in selector.config
+    entity_registry.async_get_or_create("switch", "esphome", "relay-1")
+    result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
+    selector = result["data_schema"].schema[CONF_ENTITY_ID]
+    assert selector.config["integration"] == "esphome"
+    assert selector.config["domain"] == ["light", "switch"]
