@@ -1,0 +1,52 @@
+"""Tests for SMS IoT diagnostics."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+
+from homeassistant.core import HomeAssistant
+
+from .conftest import (
+    ACCOUNT_SID,
+    ALICE,
+    AUTH_TOKEN,
+    BOB,
+    CAROL,
+    SENDER,
+    WEBHOOK_ID,
+    SendSms,
+)
+
+
+async def test_diagnostics_redacted(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    hass_client: Any,
+    send_sms: SendSms,
+) -> None:
+    """Diagnostics describe the setup without any secret or full number."""
+    await send_sms("kitchen on")
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_entry)
+    text = json.dumps(diagnostics)
+    for secret in (ACCOUNT_SID, AUTH_TOKEN, SENDER, WEBHOOK_ID, ALICE, BOB, CAROL):
+        assert secret not in text
+    assert diagnostics["entry"]["data"]["auth_token"] == "**REDACTED**"
+    assert {n["number"] for n in diagnostics["authorized_numbers"]} == {
+        "********2671",
+        "********0123",
+        "********0199",
+    }
+    kitchen = next(d for d in diagnostics["devices"] if d["name"] == "Kitchen")
+    assert kitchen == {
+        "entity_id": "light.kitchen",
+        "name": "Kitchen",
+        "aliases": ["lamp"],
+        "state": "on",
+    }
+    assert diagnostics["remembered_message_sids"] == 1
