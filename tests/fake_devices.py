@@ -43,6 +43,8 @@ class FakeLight(FakeDevice, LightEntity):
 
     _attr_color_mode = ColorMode.BRIGHTNESS
 
+    max_brightness = 255
+
     def __init__(self, name: str, *, on: bool = False, brightness: int = 255) -> None:
         """Initialize the light."""
         self._attr_name = name
@@ -55,7 +57,10 @@ class FakeLight(FakeDevice, LightEntity):
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the light on."""
         self.calls.append(("turn_on", kwargs))
-        self._report(True, kwargs.get(ATTR_BRIGHTNESS))
+        brightness = kwargs.get(ATTR_BRIGHTNESS)
+        self._report(
+            True, None if brightness is None else min(brightness, self.max_brightness)
+        )
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the light off."""

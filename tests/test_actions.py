@@ -83,6 +83,17 @@ async def test_bare_one_without_default(
     )
     text = await reply(send_sms, "1")
     assert text.startswith("Several devices: name one, e.g. 'Kitchen on'.")
+    assert "1/0" not in await reply(send_sms, "help")
+
+
+async def test_number_whose_devices_were_removed(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, send_sms: SendSms
+) -> None:
+    """A number limited to devices that no longer exist controls nothing."""
+    hass.config_entries.async_remove_subentry(setup_entry, "dev_porch")
+    assert await reply(send_sms, "all on", CAROL) == (
+        "No devices are set up for this number."
+    )
 
 
 async def test_all_and_status(send_sms: SendSms, devices: Devices) -> None:
@@ -158,6 +169,17 @@ async def test_reply_waits_for_observed_state(
     assert await reply(send_sms, "kitchen on") == "Kitchen: ON 100%"
     devices.porch.delay = 0.2
     assert await reply(send_sms, "porch toggle") == "Porch: ON"
+
+
+async def test_reply_is_what_device_reports_not_what_was_asked(
+    send_sms: SendSms, devices: Devices
+) -> None:
+    """A light that only reaches 20% is reported at 20%, after waiting for 40%."""
+    devices.kitchen.max_brightness = 51
+    devices.kitchen.delay = 0.05
+    with patch("custom_components.sms_iot.actions.DEVICE_WAIT", 0.3):
+        text = await reply(send_sms, "kitchen 40%")
+    assert text == "Kitchen: ON 20% (not what was asked)."
 
 
 async def test_hanging_device_answered_in_time(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 import sys
 from types import SimpleNamespace
@@ -202,15 +204,31 @@ async def test_webhook_url_override_and_validation(
     assert result["data"][CONF_PUBLIC_URL] == "https://proxy.example/hook"
 
 
-def _fake_cloud(create: AsyncMock) -> SimpleNamespace:
-    class CloudNotAvailable(Exception):  # noqa: N818 - the name of the real one
-        pass
+class CloudNotAvailable(Exception):  # noqa: N818 - the name of the real one
+    """Stand-in for cloud.CloudNotAvailable."""
 
-    return SimpleNamespace(
+
+@contextmanager
+def _cloud(hass: HomeAssistant, create: AsyncMock) -> Iterator[SimpleNamespace]:
+    """Stand in for a logged-in Home Assistant Cloud (an outside service)."""
+    cloud = SimpleNamespace(
         async_active_subscription=Mock(return_value=True),
         async_create_cloudhook=create,
         async_delete_cloudhook=AsyncMock(),
         CloudNotAvailable=CloudNotAvailable,
+    )
+    hass.config.components.add("cloud")
+    with (
+        patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}),
+        patch("homeassistant.components.cloud", cloud, create=True),
+    ):
+        yield cloud
+
+
+async def _webhook_step(hass: HomeAssistant) -> dict[str, Any]:
+    result = await _start(hass)
+    return dict(
+        await hass.config_entries.flow.async_configure(result["flow_id"], USER_INPUT)
     )
 
 
@@ -218,21 +236,12 @@ async def test_cloudhook_preferred(
     hass: HomeAssistant, twilio_api: AiohttpClientMocker
 ) -> None:
     """With Home Assistant Cloud, the cloudhook is the public URL, deleted on removal."""
-    cloud = _fake_cloud(AsyncMock(return_value="https://hooks.nabu.casa/abc"))
-    hass.config.components.add("cloud")
-    with (
-        patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}),
-        patch("homeassistant.components.cloud", cloud, create=True),
-    ):
-        result = await _start(hass)
+    hook = "https://hooks.nabu.casa/abc"
+    with _cloud(hass, AsyncMock(return_value=hook)) as cloud:
+        result = await _webhook_step(hass)
+        assert result["data_schema"]({})[CONF_PUBLIC_URL] == hook
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], USER_INPUT
-        )
-        assert (
-            result["data_schema"]({})[CONF_PUBLIC_URL] == "https://hooks.nabu.casa/abc"
-        )
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_PUBLIC_URL: "https://hooks.nabu.casa/abc"}
+            result["flow_id"], {CONF_PUBLIC_URL: hook}
         )
         entry = result["result"]
         assert entry.data[CONF_CLOUDHOOK] is True
@@ -247,17 +256,8 @@ async def test_cloud_not_connected_falls_back(
     hass: HomeAssistant, twilio_api: AiohttpClientMocker
 ) -> None:
     """When the cloudhook cannot be created, the external URL is offered."""
-    cloud = _fake_cloud(AsyncMock())
-    cloud.async_create_cloudhook.side_effect = cloud.CloudNotAvailable
-    hass.config.components.add("cloud")
-    with (
-        patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}),
-        patch("homeassistant.components.cloud", cloud, create=True),
-    ):
-        result = await _start(hass)
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], USER_INPUT
-        )
+    with _cloud(hass, AsyncMock(side_effect=CloudNotAvailable)):
+        result = await _webhook_step(hass)
     assert result["data_schema"]({})[CONF_PUBLIC_URL].startswith(
         "https://example.duckdns.org/api/webhook/"
     )

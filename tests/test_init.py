@@ -58,3 +58,18 @@ async def test_setup_retries_when_twilio_unreachable(
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_remove_entry_without_cloudhook(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, client: TestClient[Any, Any]
+) -> None:
+    """Removing an entry on an external URL unregisters its webhook."""
+    await hass.config_entries.async_remove(setup_entry.entry_id)
+    params = sms_params("porch on")
+    response = await client.post(
+        f"/api/webhook/{WEBHOOK_ID}",
+        data=params,
+        headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
+    )
+    assert await response.text() == ""
+    assert hass.config_entries.async_get_entry(setup_entry.entry_id) is None

@@ -204,9 +204,11 @@ class Executor:
                 ):
                     await reached
         except TimeoutError:
-            state = self._hass.states.get(device.entity_id)
-            self._fire(device, command, describe_state(state), "timeout")
-            return f"{device.name}: no response (still {describe_state(state)})."
+            observed = describe_state(self._hass.states.get(device.entity_id))
+            self._fire(device, command, observed, "timeout")
+            if observed != describe_state(before):
+                return f"{device.name}: {observed} (not what was asked)."
+            return f"{device.name}: no response (still {observed})."
         except HomeAssistantError as err:
             _LOGGER.warning("Switching %s failed: %s", device.entity_id, err)
             state = self._hass.states.get(device.entity_id)

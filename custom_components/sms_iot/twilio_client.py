@@ -10,6 +10,12 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+# twilio imports its API modules lazily, on first use in the event loop; import them now,
+# while Home Assistant imports the integration in an executor.
+import twilio.rest.api.v2010.account
+import twilio.rest.messaging
+import twilio.rest.messaging.v1.service  # noqa: F401
+
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
