@@ -1,0 +1,158 @@
+"""End to end: signed SMS → sms_iot → HA's esphome integration → a real ESPHome device.
+
+The device is esphome/host_sim.yaml compiled by ESPHome for Linux (scripts/esp-sim): real
+ESPHome firmware with the same entities as the ESP8266 boards, speaking the native API over
+loopback to Home Assistant's unpatched esphome integration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+from unittest.mock import MagicMock
+
+from aiohttp.test_utils import TestClient
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+)
+
+from custom_components.sms_iot.const import DOMAIN
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+from . import esphome_sim
+from .conftest import ALICE, PUBLIC_URL, WEBHOOK_ID, sign, sms_params
+from .test_actions import _text
+
+RELAY = "switch.sms_iot_sim_relay"
+LED = "light.sms_iot_sim_onboard_led"
+
+pytestmark = pytest.mark.skipif(
+    (reason := esphome_sim.unavailable_reason()) is not None, reason=reason or ""
+)
+
+
+@pytest.fixture
+def sim(socket_enabled: None, tmp_path: Path) -> Generator[esphome_sim.SimDevice]:
+    """A running simulated ESP8266 with fresh preferences (build cached per port)."""
+    port = esphome_sim.pick_port()
+    device = esphome_sim.SimDevice(esphome_sim.build(port), port, tmp_path / "prefs")
+    device.start()
+    yield device
+    device.kill()
+
+
+async def _wait_for(
+    predicate: Callable[[], bool], timeout: float = 30, what: str = "condition"
+) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def esphome_entry(
+    hass: HomeAssistant,
+    sim: esphome_sim.SimDevice,
+    mock_async_zeroconf: MagicMock,
+    mock_bluetooth: None,
+) -> MockConfigEntry:
+    """Home Assistant's esphome integration connected to the simulated device."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    entry = MockConfigEntry(
+        domain="esphome",
+        unique_id=esphome_sim.MAC,
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: sim.port, CONF_PASSWORD: "", "noise_psk": ""},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await _wait_for(
+        lambda: (state := hass.states.get(RELAY)) is not None
+        and state.state == "off"
+        and hass.states.get(LED) is not None
+    )
+    return entry
+
+
+@pytest.fixture
+async def sms(
+    hass: HomeAssistant,
+    esphome_entry: MockConfigEntry,
+    twilio_api: AiohttpClientMocker,
+    client: TestClient[Any, Any],
+    config_entry: MockConfigEntry,
+) -> Callable[[str], Any]:
+    """sms_iot configured with the device's relay and LED; returns a texting function."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=dict(config_entry.data),
+        unique_id=config_entry.unique_id,
+        subentries_data=[
+            ConfigSubentryData(
+                subentry_type="device",
+                title="Relay",
+                unique_id=RELAY,
+                data={"entity_id": RELAY, "aliases": []},
+            ),
+            ConfigSubentryData(
+                subentry_type="device",
+                title="LED",
+                unique_id=LED,
+                data={"entity_id": LED, "aliases": ["lamp"]},
+            ),
+            ConfigSubentryData(
+                subentry_type="authorized_number",
+                title="Alice",
+                unique_id=ALICE,
+                data={"number": ALICE, "permission": "control", "devices": []},
+            ),
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+
+    async def _send(body: str) -> str:
+        params = sms_params(body)
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}",
+            data=params,
+            headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
+        )
+        assert response.status == 200
+        return _text(await response.text())
+
+    return _send
+
+
+async def test_sms_switches_real_esphome_device(
+    hass: HomeAssistant, sms: Callable[[str], Any]
+) -> None:
+    """Relay and LED obey texts; replies carry the states the device pushed back."""
+    assert await sms("relay on") == "Relay: ON"
+    assert hass.states.get(RELAY).state == "on"  # type: ignore[union-attr]
+    assert await sms("led 40%") == "LED: ON 40%"
+    brightness = hass.states.get(LED).attributes["brightness"]  # type: ignore[union-attr]
+    assert abs(brightness - 102) <= 2
+    assert await sms("?") == (
+        "Relay: ON\nLED: ON 40%\nDevices: Relay, LED. Commands: <device> on/off/toggle, "
+        "<light> 40%, all on/off, STATUS, HELP."
+    )
+    assert await sms("all off") == "Relay: OFF\nLED: OFF"
+
+
+async def test_device_power_cut_and_return(
+    hass: HomeAssistant, sms: Callable[[str], Any], sim: esphome_sim.SimDevice
+) -> None:
+    """A dead device is reported offline at once; after it returns it obeys again."""
+    await hass.async_add_executor_job(sim.kill)
+    await _wait_for(lambda: hass.states.get(RELAY).state == "unavailable")  # type: ignore[union-attr]
+    assert await asyncio.wait_for(sms("relay on"), 5) == "Relay: offline"
+    await hass.async_add_executor_job(sim.start)
+    await _wait_for(lambda: hass.states.get(RELAY).state == "off", timeout=60)  # type: ignore[union-attr]
+    assert await sms("relay on") == "Relay: ON"
