@@ -62,7 +62,7 @@ class SimDevice:
     def start(self) -> None:
         """Start the device and wait until its API port accepts connections."""
         self.prefdir.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(  # noqa: S603 - our own binary
+        self.process = subprocess.Popen(
             [str(self.binary)],
             env={"ESPHOME_PREFDIR": str(self.prefdir), "PATH": "/usr/bin:/bin"},
             stdout=subprocess.DEVNULL,

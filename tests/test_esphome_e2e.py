@@ -16,14 +16,13 @@ from unittest.mock import MagicMock
 from aiohttp.test_utils import TestClient
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.test_util.aiohttp import (
-    AiohttpClientMocker,
-)
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.sms_iot.const import DOMAIN
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 
 from . import esphome_sim
@@ -48,12 +47,24 @@ def sim(socket_enabled: None, tmp_path: Path) -> Generator[esphome_sim.SimDevice
     device.kill()
 
 
-async def _wait_for(
-    predicate: Callable[[], bool], timeout: float = 30, what: str = "condition"
+async def _wait_for_state(
+    hass: HomeAssistant, entity_id: str, wanted: str, seconds: float = 30
 ) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.05)
+    """Wait until the entity reports a state, as pushed by the device."""
+    reached = asyncio.Event()
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        if (new := event.data["new_state"]) is not None and new.state == wanted:
+            reached.set()
+
+    unsub = async_track_state_change_event(hass, entity_id, _changed)
+    try:
+        if (state := hass.states.get(entity_id)) is None or state.state != wanted:
+            async with asyncio.timeout(seconds):
+                await reached.wait()
+    finally:
+        unsub()
 
 
 @pytest.fixture
@@ -68,15 +79,17 @@ async def esphome_entry(
     entry = MockConfigEntry(
         domain="esphome",
         unique_id=esphome_sim.MAC,
-        data={CONF_HOST: "127.0.0.1", CONF_PORT: sim.port, CONF_PASSWORD: "", "noise_psk": ""},
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: sim.port,
+            CONF_PASSWORD: "",
+            "noise_psk": "",
+        },
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await _wait_for(
-        lambda: (state := hass.states.get(RELAY)) is not None
-        and state.state == "off"
-        and hass.states.get(LED) is not None
-    )
+    await _wait_for_state(hass, RELAY, "off")
+    assert hass.states.get(LED) is not None
     return entry
 
 
@@ -151,8 +164,8 @@ async def test_device_power_cut_and_return(
 ) -> None:
     """A dead device is reported offline at once; after it returns it obeys again."""
     await hass.async_add_executor_job(sim.kill)
-    await _wait_for(lambda: hass.states.get(RELAY).state == "unavailable")  # type: ignore[union-attr]
+    await _wait_for_state(hass, RELAY, "unavailable")
     assert await asyncio.wait_for(sms("relay on"), 5) == "Relay: offline"
     await hass.async_add_executor_job(sim.start)
-    await _wait_for(lambda: hass.states.get(RELAY).state == "off", timeout=60)  # type: ignore[union-attr]
+    await _wait_for_state(hass, RELAY, "off", seconds=60)
     assert await sms("relay on") == "Relay: ON"

@@ -10,17 +10,23 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ESPHOME = ROOT / ".venv-esphome" / "bin" / "esphome"
-DEVICES = sorted(p.name for p in (ROOT / "esphome").glob("*.yaml") if p.name != "secrets.yaml")
+DEVICES = sorted(
+    p.name for p in (ROOT / "esphome").glob("*.yaml") if p.name != "secrets.yaml"
+)
 NEGATIVE = sorted(p.name for p in (ROOT / "esphome" / "tests").glob("*.yaml"))
 
-pytestmark = pytest.mark.skipif(not ESPHOME.exists(), reason="run scripts/setup: no ESPHome venv")
+pytestmark = pytest.mark.skipif(
+    not ESPHOME.exists(), reason="run scripts/setup: no ESPHome venv"
+)
 
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of esphome/ with the example secrets as secrets.yaml."""
     target = tmp_path_factory.mktemp("esphome") / "esphome"
-    shutil.copytree(ROOT / "esphome", target, ignore=shutil.ignore_patterns("secrets.yaml"))
+    shutil.copytree(
+        ROOT / "esphome", target, ignore=shutil.ignore_patterns("secrets.yaml")
+    )
     shutil.copy(target / "secrets.example.yaml", target / "secrets.yaml")
     shutil.copy(target / "secrets.example.yaml", target / "tests" / "secrets.yaml")
     return target
@@ -39,7 +45,12 @@ def _config(path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_every_board_is_covered() -> None:
     """The three boards and the host simulator are all validated."""
-    assert set(DEVICES) >= {"d1_mini.yaml", "nodemcuv2.yaml", "esp01_1m.yaml", "host_sim.yaml"}
+    assert set(DEVICES) >= {
+        "d1_mini.yaml",
+        "nodemcuv2.yaml",
+        "esp01_1m.yaml",
+        "host_sim.yaml",
+    }
     assert len(NEGATIVE) >= 5
 
 
