@@ -19,7 +19,7 @@ from .const import (
     CONF_SENDER,
     DOMAIN,
 )
-from .models import SmsIotConfigEntry, build_config, build_data
+from .models import SmsIotConfigEntry, async_build_data, build_config, dedupe_store
 from .twilio_client import (
     TwilioAuthError,
     TwilioError,
@@ -44,7 +44,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="cannot_connect"
         ) from err
-    entry.runtime_data = build_data(entry)
+    entry.runtime_data = await async_build_data(hass, entry)
     ha_webhook.async_register(
         hass,
         DOMAIN,
@@ -61,11 +61,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Unload a config entry."""
     ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    await entry.runtime_data.store.async_save(entry.runtime_data.dedupe.export())
     return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
-    """Delete the cloudhook created for the entry."""
+    """Delete the entry's dedupe memory and the cloudhook created for it."""
+    await dedupe_store(hass, entry).async_remove()
     if entry.data.get(CONF_CLOUDHOOK) and "cloud" in hass.config.components:
         # Imported late: cloud is optional and heavy, loaded only when configured.
         from homeassistant.components import cloud  # noqa: PLC0415

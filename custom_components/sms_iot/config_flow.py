@@ -23,6 +23,9 @@ from homeassistant.core import callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -33,8 +36,10 @@ from .const import (
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
     CONF_PUBLIC_URL,
+    CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
     CONF_SENDER,
+    DEFAULT_RATE_LIMIT,
     DOMAIN,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
@@ -311,7 +316,17 @@ class SmsIotOptionsFlow(OptionsFlow):
         if user_input is not None:
             return self.async_create_entry(data=user_input)
         schema = vol.Schema(
-            {vol.Required(CONF_REPLY_TO_STRANGERS, default=False): BooleanSelector()}
+            {
+                vol.Required(CONF_REPLY_TO_STRANGERS, default=False): BooleanSelector(),
+                vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): vol.All(
+                    NumberSelector(
+                        NumberSelectorConfig(
+                            min=1, max=1000, step=1, mode=NumberSelectorMode.BOX
+                        )
+                    ),
+                    vol.Coerce(int),
+                ),
+            }
         )
         return self.async_show_form(
             step_id="init",

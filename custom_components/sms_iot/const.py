@@ -10,6 +10,8 @@ CONF_SENDER: Final = "sender"
 CONF_PUBLIC_URL: Final = "public_url"
 CONF_CLOUDHOOK: Final = "cloudhook"
 CONF_REPLY_TO_STRANGERS: Final = "reply_to_strangers"
+CONF_RATE_LIMIT: Final = "rate_limit"
+DEFAULT_RATE_LIMIT: Final = 10
 
 SUBENTRY_NUMBER: Final = "authorized_number"
 SUBENTRY_DEVICE: Final = "device"
@@ -36,3 +38,7 @@ DEDUPE_TTL: Final = 24 * 3600.0
 DEDUPE_MAX: Final = 5000
 STRANGER_REFUSAL_INTERVAL: Final = 24 * 3600.0
 MAX_BODY_BYTES: Final = 64 * 1024
+# This many refused signatures within the window almost always mean a wrong public URL.
+SIGNATURE_FAILURE_THRESHOLD: Final = 5
+SIGNATURE_FAILURE_WINDOW: Final = 600.0
+RECENT_COMMANDS: Final = 20

@@ -65,4 +65,6 @@ async def async_get_config_entry_diagnostics(
             for device in config.devices
         ],
         "remembered_message_sids": len(entry.runtime_data.dedupe),
+        "counters": dict(sorted(entry.runtime_data.counters.items())),
+        "recent_commands": list(entry.runtime_data.recent),
     }

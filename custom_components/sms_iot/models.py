@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from twilio.request_validator import RequestValidator
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
 
 from .commands import normalize
 from .const import (
@@ -19,12 +23,17 @@ from .const import (
     CONF_NUMBER,
     CONF_PERMISSION,
     CONF_PUBLIC_URL,
+    CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
+    DEFAULT_RATE_LIMIT,
+    DOMAIN,
     PERMISSION_CONTROL,
+    RECENT_COMMANDS,
+    SIGNATURE_FAILURE_WINDOW,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
 )
-from .security import DedupeCache, OncePer
+from .security import DedupeCache, FailureWindow, OncePer, TokenBucket
 
 type SmsIotConfigEntry = ConfigEntry[SmsIotData]
 
@@ -62,6 +71,7 @@ class SmsIotConfig:
 
     public_url: str
     reply_to_strangers: bool
+    rate_limit: int
     numbers: MappingProxyType[str, AuthorizedNumber]
     devices: tuple[Device, ...]
 
@@ -80,8 +90,22 @@ class SmsIotData:
 
     config: SmsIotConfig
     validator: RequestValidator
+    store: Store[dict[str, list[Any]]]
     dedupe: DedupeCache = field(default_factory=DedupeCache)
     stranger_refusals: OncePer = field(default_factory=OncePer)
+    rate_limiter: TokenBucket = field(default_factory=TokenBucket)
+    slowed_down: set[str] = field(default_factory=set)
+    signature_failures: FailureWindow = field(
+        default_factory=lambda: FailureWindow(SIGNATURE_FAILURE_WINDOW)
+    )
+    counters: Counter[str] = field(default_factory=Counter)
+    recent: deque[dict[str, Any]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_COMMANDS)
+    )
+
+    def save_dedupe(self) -> None:
+        """Schedule writing the dedupe memory, so a restart never runs a message twice."""
+        self.store.async_delay_save(self.dedupe.export, 1.0)
 
 
 def build_config(entry: ConfigEntry) -> SmsIotConfig:
@@ -118,14 +142,26 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
     return SmsIotConfig(
         public_url=entry.data[CONF_PUBLIC_URL],
         reply_to_strangers=entry.options.get(CONF_REPLY_TO_STRANGERS, False),
+        rate_limit=int(entry.options.get(CONF_RATE_LIMIT, DEFAULT_RATE_LIMIT)),
         numbers=MappingProxyType(numbers),
         devices=tuple(devices.values()),
     )
 
 
-def build_data(entry: ConfigEntry) -> SmsIotData:
-    """Create the runtime data for a config entry."""
-    return SmsIotData(
+def dedupe_store(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> Store[dict[str, list[Any]]]:
+    """Return the store that keeps an entry's dedupe memory across restarts."""
+    return Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.messages")
+
+
+async def async_build_data(hass: HomeAssistant, entry: ConfigEntry) -> SmsIotData:
+    """Create the runtime data for a config entry, restoring the dedupe memory."""
+    data = SmsIotData(
         config=build_config(entry),
         validator=RequestValidator(entry.data[CONF_AUTH_TOKEN]),
+        store=dedupe_store(hass, entry),
     )
+    if stored := await data.store.async_load():
+        data.dedupe.restore(stored)
+    return data

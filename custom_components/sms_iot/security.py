@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Mapping
 import time
+from typing import Any
 
 import phonenumbers
 from twilio.request_validator import RequestValidator
@@ -52,6 +53,9 @@ def mask_number(number: str) -> str:
     return "*" * (len(number) - 4) + number[-4:]
 
 
+ALREADY_HANDLED = "This message was already received."
+
+
 class DedupeCache:
     """Remember the reply to each MessageSid so a retried delivery runs nothing twice."""
 
@@ -63,23 +67,84 @@ class DedupeCache:
             OrderedDict()
         )
 
-    def claim(self, message_sid: str) -> tuple[bool, asyncio.Future[str]]:
-        """Return (True, a new future) for a first delivery, else (False, the first's)."""
-        now = time.monotonic()
+    def _prune(self, now: float) -> None:
+        """Forget messages older than the TTL, and the oldest beyond the size limit."""
         while self._replies:
             sid, (seen, _) = next(iter(self._replies.items()))
             if now - seen < self._ttl and len(self._replies) < self._max_size:
                 break
             del self._replies[sid]
+
+    def claim(self, message_sid: str) -> tuple[bool, asyncio.Future[str]]:
+        """Return (True, a new future) for a first delivery, else (False, the first's)."""
+        now = time.time()
+        self._prune(now)
         if (known := self._replies.get(message_sid)) is not None:
             return False, known[1]
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._replies[message_sid] = (now, future)
         return True, future
 
+    def export(self) -> dict[str, list[Any]]:
+        """Return what must survive a restart: each message's time and reply."""
+        return {
+            sid: [seen, future.result() if future.done() else None]
+            for sid, (seen, future) in self._replies.items()
+        }
+
+    def restore(self, stored: dict[str, list[Any]]) -> None:
+        """Remember messages handled before a restart."""
+        loop = asyncio.get_running_loop()
+        for sid, (seen, reply) in sorted(stored.items(), key=lambda item: item[1][0]):
+            future: asyncio.Future[str] = loop.create_future()
+            # None: the restart came while it ran; it must still not run again.
+            future.set_result(ALREADY_HANDLED if reply is None else reply)
+            self._replies[sid] = (seen, future)
+        self._prune(time.time())
+
     def __len__(self) -> int:
         """Return the number of remembered messages."""
         return len(self._replies)
+
+
+class TokenBucket:
+    """Per-key token buckets: a burst of `rate` messages, refilled at `rate` per minute."""
+
+    def __init__(self) -> None:
+        """Initialize with no buckets."""
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str, rate: int) -> bool:
+        """Take a token for key if one is left."""
+        now = time.monotonic()
+        tokens, last = self._buckets.get(key, (float(rate), now))
+        tokens = min(float(rate), tokens + (now - last) * rate / 60)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1, now)
+        return True
+
+
+class FailureWindow:
+    """Count events within a sliding time window."""
+
+    def __init__(self, window: float) -> None:
+        """Initialize with the window length in seconds."""
+        self._window = window
+        self._times: deque[float] = deque()
+
+    def add(self) -> int:
+        """Record one event and return how many fall in the window."""
+        now = time.monotonic()
+        self._times.append(now)
+        while now - self._times[0] > self._window:
+            self._times.popleft()
+        return len(self._times)
+
+    def clear(self) -> None:
+        """Forget all events."""
+        self._times.clear()
 
 
 class OncePer:

@@ -4,28 +4,42 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import hdrs, web
+from multidict import MultiDict
 
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 
 from .actions import Executor
 from .commands import parse
-from .const import EVENT_RECEIVED, EVENT_UNAUTHORIZED, MAX_BODY_BYTES, REPLY_BUDGET
-from .models import AuthorizedNumber, SmsIotConfigEntry
+from .const import (
+    DOMAIN,
+    EVENT_RECEIVED,
+    EVENT_UNAUTHORIZED,
+    MAX_BODY_BYTES,
+    REPLY_BUDGET,
+    SIGNATURE_FAILURE_THRESHOLD,
+)
+from .models import AuthorizedNumber, SmsIotConfigEntry, SmsIotData
 from .reply import SORRY, render_text, twiml
 from .security import mask_number, signature_valid, to_e164
 
 _LOGGER = logging.getLogger(__name__)
 
 STRANGER_REFUSAL = "This number does not accept messages from you."
+SLOW_DOWN = "Slow down: at most {rate} messages a minute. Later messages are ignored."
+_FORM = "application/x-www-form-urlencoded"
 _REFUSAL_LOG_INTERVAL = 60.0
 _last_refusal_log = 0.0
 
 
-def _refuse(status: int, reason: str) -> web.Response:
+def _refuse(data: SmsIotData, status: int, reason: str) -> web.Response:
     """Refuse a request, logging at most once a minute so a flood cannot fill the log."""
     global _last_refusal_log  # noqa: PLW0603
+    data.counters[f"refused_{reason}"] += 1
     now = time.monotonic()
     if now - _last_refusal_log >= _REFUSAL_LOG_INTERVAL:
         _last_refusal_log = now
@@ -38,44 +52,95 @@ def _xml(text: str | None) -> web.Response:
     return web.Response(text=twiml(text), content_type="text/xml")
 
 
+async def _read_form(request: web.Request) -> MultiDict[str] | tuple[int, str]:
+    """Read the form Twilio posts, or say (status, reason) why it is refused."""
+    content_type = request.headers.get(hdrs.CONTENT_TYPE, "")
+    if content_type.split(";", 1)[0].strip().lower() != _FORM:
+        return 415, "content_type"
+    length = request.headers.get(hdrs.CONTENT_LENGTH, "0")
+    if not length.isdigit():
+        return 400, "malformed"
+    if int(length) > MAX_BODY_BYTES:
+        return 413, "too_large"
+    stream = request.content
+    body = bytearray()
+    # Chunked bodies carry no length: stop reading as soon as the cap is passed.
+    while chunk := await stream.read(MAX_BODY_BYTES + 1 - len(body)):
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return 413, "too_large"
+    try:
+        return MultiDict(
+            parse_qsl(
+                body.decode(),
+                keep_blank_values=True,
+                strict_parsing=True,
+                errors="strict",
+            )
+        )
+    except ValueError:
+        return 400, "malformed"
+
+
+def _signature_refused(hass: HomeAssistant, entry: SmsIotConfigEntry) -> web.Response:
+    """Refuse a bad signature; many in a row raise a repair about the public URL."""
+    data = entry.runtime_data
+    if data.signature_failures.add() >= SIGNATURE_FAILURE_THRESHOLD:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"signature_failures_{entry.entry_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="signature_failures",
+            translation_placeholders={
+                "title": entry.title,
+                "public_url": data.config.public_url,
+                "count": str(SIGNATURE_FAILURE_THRESHOLD),
+            },
+        )
+    return _refuse(data, 403, "signature")
+
+
 async def async_handle_webhook(
     hass: HomeAssistant, entry: SmsIotConfigEntry, request: web.Request
 ) -> web.Response:
     """Handle one request from Twilio."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        return _refuse(413, "body too large")
-    try:
-        params = await request.post()
-    except (ValueError, UnicodeDecodeError):
-        return _refuse(400, "malformed body")
     data = entry.runtime_data
-    form = {key: value for key, value in params.items() if isinstance(value, str)}
-    if any(
-        not isinstance(value, str) for value in params.values()
-    ) or not signature_valid(
+    params = await _read_form(request)
+    if isinstance(params, tuple):
+        return _refuse(data, *params)
+    if not signature_valid(
         data.validator,
         data.config.public_url,
         request.query_string,
-        params,  # type: ignore[arg-type]
+        params,
         request.headers.get("X-Twilio-Signature"),
     ):
-        return _refuse(403, "invalid signature")
+        return _signature_refused(hass, entry)
+    data.signature_failures.clear()
+    ir.async_delete_issue(hass, DOMAIN, f"signature_failures_{entry.entry_id}")
+    form = dict(params)
     message_sid = form.get("MessageSid") or form.get("SmsSid")
     sender = to_e164(form.get("From", ""))
-    if not message_sid or sender is None or len(params.getall("From")) != 1:
-        return _refuse(400, "missing or repeated fields")
+    if not message_sid or sender is None or len(form) != len(params):
+        return _refuse(data, 400, "incomplete")
 
     first, reply = data.dedupe.claim(message_sid)
     if not first:
+        data.counters["deduplicated"] += 1
         return _xml(await reply)
+    data.save_dedupe()
     text = SORRY
     try:
         text = await _async_process(hass, entry, form, message_sid, sender)
     except Exception:
         _LOGGER.exception("Unexpected error handling message %s", message_sid)
+        data.counters["errors"] += 1
     finally:
         # A retried delivery waits on this future; it must resolve even on cancellation.
         reply.set_result(text)
+        data.save_dedupe()
     return _xml(text)
 
 
@@ -93,6 +158,7 @@ async def _async_process(
     context = Context()
     number: AuthorizedNumber | None = config.numbers.get(sender)
     if number is None:
+        data.counters["unauthorized"] += 1
         hass.bus.async_fire(
             EVENT_UNAUTHORIZED,
             {
@@ -105,6 +171,14 @@ async def _async_process(
         if config.reply_to_strangers and data.stranger_refusals.allow(sender):
             return STRANGER_REFUSAL
         return ""
+    if not data.rate_limiter.allow(sender, config.rate_limit):
+        data.counters["rate_limited"] += 1
+        if sender in data.slowed_down:
+            return ""
+        data.slowed_down.add(sender)
+        return SLOW_DOWN.format(rate=config.rate_limit)
+    data.slowed_down.discard(sender)
+    data.counters["accepted"] += 1
     body = form.get("Body", "")
     hass.bus.async_fire(
         EVENT_RECEIVED,
@@ -119,7 +193,23 @@ async def _async_process(
         context=context,
     )
     parsed = parse(body)
+    data.recent.append(
+        {
+            "at": dt_util.utcnow().isoformat(),
+            "from": mask_number(sender),
+            "commands": [
+                " ".join(filter(None, (c.action.value, c.target, _pct(c.brightness))))
+                for c in parsed.commands
+            ],
+            "not_understood": len(parsed.unknown),
+        }
+    )
     executor = Executor(hass, config, number, context, entry.entry_id, deadline)
     if not parsed.commands and not parsed.unknown:
         return executor.help_text()
     return render_text(await executor.async_run(parsed))
+
+
+def _pct(brightness: int | None) -> str | None:
+    """Format a brightness for the command log."""
+    return None if brightness is None else f"{brightness}%"
