@@ -244,9 +244,11 @@ type SendSms = Callable[..., Awaitable[tuple[int, str]]]
 
 @pytest.fixture
 async def client(
+    hass: HomeAssistant,
     hass_client_no_auth: Callable[[], Awaitable[TestClient[Any, Any]]],
 ) -> TestClient[Any, Any]:
     """An HTTP client for Home Assistant, without credentials like Twilio."""
+    assert await async_setup_component(hass, "http", {})
     return await hass_client_no_auth()
 
 

@@ -32,6 +32,8 @@ async def test_diagnostics_redacted(
 ) -> None:
     """Diagnostics describe the setup without any secret or full number."""
     await send_sms("kitchen on")
+    await send_sms("kitchen 30%, make tea", BOB)
+    await send_sms("hello", "+14155550000")
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_entry)
     text = json.dumps(diagnostics)
     for secret in (ACCOUNT_SID, AUTH_TOKEN, SENDER, WEBHOOK_ID, ALICE, BOB, CAROL):
@@ -47,6 +49,13 @@ async def test_diagnostics_redacted(
         "entity_id": "light.kitchen",
         "name": "Kitchen",
         "aliases": ["lamp"],
-        "state": "on",
+        "state": "on",  # Bob may only look, so the kitchen stays at 100%
     }
-    assert diagnostics["remembered_message_sids"] == 1
+    assert diagnostics["remembered_message_sids"] == 3
+    assert diagnostics["counters"] == {"accepted": 2, "unauthorized": 1}
+    assert [c["commands"] for c in diagnostics["recent_commands"]] == [
+        ["on kitchen"],
+        ["brightness kitchen 30%"],
+    ]
+    assert diagnostics["recent_commands"][1]["from"] == "********0123"
+    assert diagnostics["recent_commands"][1]["not_understood"] == 1
