@@ -19,18 +19,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.sms_iot.const import DOMAIN
-from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
+from tools.dev_config import LED, MASTER, RELAY, sim_subentries
 
 from . import esphome_sim
-from .conftest import ALICE, PUBLIC_URL, WEBHOOK_ID, sign, sms_params
+from .conftest import PUBLIC_URL, WEBHOOK_ID, sign, sms_params
 from .test_actions import _text
-
-RELAY = "switch.sms_iot_sim_relay"
-LED = "light.sms_iot_sim_onboard_led"
 
 pytestmark = pytest.mark.skipif(
     (reason := esphome_sim.unavailable_reason()) is not None, reason=reason or ""
@@ -106,32 +103,13 @@ async def sms(
         domain=DOMAIN,
         data=dict(config_entry.data),
         unique_id=config_entry.unique_id,
-        subentries_data=[
-            ConfigSubentryData(
-                subentry_type="device",
-                title="Relay",
-                unique_id=RELAY,
-                data={"entity_id": RELAY, "aliases": []},
-            ),
-            ConfigSubentryData(
-                subentry_type="device",
-                title="LED",
-                unique_id=LED,
-                data={"entity_id": LED, "aliases": ["lamp"]},
-            ),
-            ConfigSubentryData(
-                subentry_type="authorized_number",
-                title="Alice",
-                unique_id=ALICE,
-                data={"number": ALICE, "permission": "control", "devices": []},
-            ),
-        ],
+        subentries_data=sim_subentries(),
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
 
     async def _send(body: str) -> str:
-        params = sms_params(body)
+        params = sms_params(body, MASTER)
         response = await client.post(
             f"/api/webhook/{WEBHOOK_ID}",
             data=params,

@@ -78,6 +78,35 @@ def _entry(
     )
 
 
+def sim_subentries() -> list[ConfigSubentryData]:
+    """Return sms_iot subentries for the simulator's relay and LED and the master number."""
+    return [
+        ConfigSubentryData(
+            subentry_type="device",
+            title="Relay",
+            unique_id=RELAY,
+            data={"entity_id": RELAY, "aliases": ["kitchen"]},
+        ),
+        ConfigSubentryData(
+            subentry_type="device",
+            title="LED",
+            unique_id=LED,
+            data={"entity_id": LED, "aliases": ["lamp"]},
+        ),
+        ConfigSubentryData(
+            subentry_type="authorized_number",
+            title="Developer",
+            unique_id=MASTER,
+            data={
+                "number": MASTER,
+                "permission": "control",
+                "devices": [],
+                "default_device": None,
+            },
+        ),
+    ]
+
+
 def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
     """Write configuration.yaml and the seeded entries; return what scripts/sms needs."""
     url = f"http://127.0.0.1:{port}"
@@ -108,31 +137,7 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
                 "public_url": public_url,
                 "cloudhook": False,
             },
-            subentries_data=[
-                ConfigSubentryData(
-                    subentry_type="device",
-                    title="Relay",
-                    unique_id=RELAY,
-                    data={"entity_id": RELAY, "aliases": ["kitchen"]},
-                ),
-                ConfigSubentryData(
-                    subentry_type="device",
-                    title="LED",
-                    unique_id=LED,
-                    data={"entity_id": LED, "aliases": ["lamp"]},
-                ),
-                ConfigSubentryData(
-                    subentry_type="authorized_number",
-                    title="Developer",
-                    unique_id=MASTER,
-                    data={
-                        "number": MASTER,
-                        "permission": "control",
-                        "devices": [],
-                        "default_device": None,
-                    },
-                ),
-            ],
+            subentries_data=sim_subentries(),
         )
         entries_file.write_text(
             json.dumps(
