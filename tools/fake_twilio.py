@@ -11,6 +11,7 @@ twilio library there. Used by scripts/develop; never by the integration itself.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 from collections.abc import Awaitable, Callable
 import logging
@@ -19,6 +20,14 @@ from typing import Any
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Twilio's magic test numbers: sending to them fails with these errors.
+MAGIC_NUMBERS: dict[str, tuple[int, str]] = {
+    "+15005550001": (21211, "The 'To' number is not a valid phone number."),
+    "+15005550009": (21614, "'To' number is not a valid mobile number"),
+    "+15005550010": (21635, "'To' number cannot be a landline"),
+    "+15005550004": (21610, "Attempt to send to unsubscribed recipient"),
+}
 
 
 def _error(status: int, code: int, message: str) -> web.Response:
@@ -78,12 +87,54 @@ def create_app(
     async def messaging_service(request: web.Request) -> web.Response:
         return _error(404, 20404, "The requested resource was not found")
 
+    async def create_message(request: web.Request) -> web.Response:
+        form = await request.post()
+        app["requests"].append(form)
+        if app["delay"]:
+            await asyncio.sleep(app["delay"])
+        if app["failures"]:
+            status, code = app["failures"].pop(0)
+            return _error(status, code, "Simulated failure")
+        to = form.get("To")
+        if not to:
+            return _error(400, 21604, "A 'To' phone number is required.")
+        if not (form.get("From") or form.get("MessagingServiceSid")):
+            return _error(400, 21603, "A 'From' phone number is required.")
+        if not (form.get("Body") or form.get("MediaUrl")):
+            return _error(400, 21602, "Message body is required.")
+        if (magic := MAGIC_NUMBERS.get(str(to))) is not None:
+            return _error(400, *magic)
+        sid = f"SM{len(app['sent']):032x}"
+        media = form.getall("MediaUrl", [])
+        message = {
+            "sid": sid,
+            "account_sid": account_sid,
+            "to": to,
+            "from": form.get("From"),
+            "messaging_service_sid": form.get("MessagingServiceSid"),
+            "body": form.get("Body", ""),
+            "status": "accepted" if form.get("MessagingServiceSid") else "queued",
+            "num_segments": "1",
+            "num_media": str(len(media)),
+            "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
+            "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json",
+        }
+        app["sent"].append({**message, "media": media, "status_callback": form.get("StatusCallback")})
+        return web.json_response(message, status=201)
+
     app = web.Application(middlewares=[basic_auth])
+    app["sent"] = []  # messages accepted, with their media and status callback
+    app["requests"] = []  # every Messages form received
+    app["failures"] = []  # (status, code) to answer the next Messages calls with
+    app["delay"] = 0.0  # seconds to stall every Messages call (timeouts)
     app.router.add_get("/api/2010-04-01/Accounts/{sid}.json", account)
     app.router.add_get(
         "/api/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json", incoming_numbers
     )
     app.router.add_get("/messaging/v1/Services/{sid}", messaging_service)
+    app.router.add_post("/api/2010-04-01/Accounts/{sid}/Messages.json", create_message)
     return app
 
 

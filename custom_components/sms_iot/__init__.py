@@ -8,9 +8,11 @@ from aiohttp import web
 from aiohttp.hdrs import METH_POST
 
 from homeassistant.components import webhook as ha_webhook
-from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.const import CONF_WEBHOOK_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     CONF_ACCOUNT_SID,
@@ -19,7 +21,8 @@ from .const import (
     CONF_SENDER,
     DOMAIN,
 )
-from .models import SmsIotConfigEntry, async_build_data, build_config, dedupe_store
+from .models import SmsIotConfigEntry, async_build_data, dedupe_store
+from .services import async_setup_services
 from .twilio_client import (
     TwilioAuthError,
     TwilioError,
@@ -27,6 +30,15 @@ from .twilio_client import (
     async_verify,
 )
 from .webhook import async_handle_webhook
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+PLATFORMS = [Platform.NOTIFY, Platform.SENSOR]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
@@ -44,7 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="cannot_connect"
         ) from err
-    entry.runtime_data = await async_build_data(hass, entry)
+    entry.runtime_data = await async_build_data(hass, entry, client)
     ha_webhook.async_register(
         hass,
         DOMAIN,
@@ -54,12 +66,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         allowed_methods=[METH_POST],
         local_only=False,
     )
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Unload a config entry."""
+    if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        return False
     ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
     await entry.runtime_data.store.async_save(entry.runtime_data.dedupe.export())
     return True
@@ -86,5 +101,5 @@ async def _async_handle(
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
-    """Apply changed options and subentries without reloading."""
-    entry.runtime_data.config = build_config(entry)
+    """Reload when options or subentries change: notify entities follow the numbers."""
+    await hass.config_entries.async_reload(entry.entry_id)

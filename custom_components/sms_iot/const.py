@@ -12,6 +12,8 @@ CONF_CLOUDHOOK: Final = "cloudhook"
 CONF_REPLY_TO_STRANGERS: Final = "reply_to_strangers"
 CONF_RATE_LIMIT: Final = "rate_limit"
 DEFAULT_RATE_LIMIT: Final = 10
+CONF_HOURLY_CAP: Final = "hourly_cap"
+DEFAULT_HOURLY_CAP: Final = 30
 
 SUBENTRY_NUMBER: Final = "authorized_number"
 SUBENTRY_DEVICE: Final = "device"
@@ -28,6 +30,7 @@ PERMISSION_STATUS_ONLY: Final = "status_only"
 EVENT_RECEIVED: Final = "sms_iot_received"
 EVENT_COMMAND: Final = "sms_iot_command"
 EVENT_UNAUTHORIZED: Final = "sms_iot_unauthorized"
+EVENT_MESSAGE_STATUS: Final = "sms_iot_message_status"
 
 # Twilio gives up on a webhook after 15 s; answer well before that.
 REPLY_BUDGET: Final = 9.0

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from twilio.request_validator import RequestValidator
+from twilio.rest import Client
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ENTITY_ID
@@ -20,11 +21,14 @@ from .const import (
     CONF_AUTH_TOKEN,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
+    CONF_HOURLY_CAP,
     CONF_NUMBER,
     CONF_PERMISSION,
     CONF_PUBLIC_URL,
     CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
+    CONF_SENDER,
+    DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
     DOMAIN,
     PERMISSION_CONTROL,
@@ -33,7 +37,8 @@ from .const import (
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
 )
-from .security import DedupeCache, FailureWindow, OncePer, TokenBucket
+from .message_status import MessageStatuses
+from .security import DedupeCache, OncePer, SlidingWindow, TokenBucket
 
 type SmsIotConfigEntry = ConfigEntry[SmsIotData]
 
@@ -70,8 +75,10 @@ class SmsIotConfig:
     """Frozen view of the entry's configuration, rebuilt when it changes."""
 
     public_url: str
+    sender: str
     reply_to_strangers: bool
     rate_limit: int
+    hourly_cap: int
     numbers: MappingProxyType[str, AuthorizedNumber]
     devices: tuple[Device, ...]
 
@@ -91,13 +98,16 @@ class SmsIotData:
     config: SmsIotConfig
     validator: RequestValidator
     store: Store[dict[str, list[Any]]]
+    client: Client
     dedupe: DedupeCache = field(default_factory=DedupeCache)
     stranger_refusals: OncePer = field(default_factory=OncePer)
     rate_limiter: TokenBucket = field(default_factory=TokenBucket)
     slowed_down: set[str] = field(default_factory=set)
-    signature_failures: FailureWindow = field(
-        default_factory=lambda: FailureWindow(SIGNATURE_FAILURE_WINDOW)
+    signature_failures: SlidingWindow = field(
+        default_factory=lambda: SlidingWindow(SIGNATURE_FAILURE_WINDOW)
     )
+    outbound: SlidingWindow = field(default_factory=lambda: SlidingWindow(3600))
+    statuses: MessageStatuses = field(default_factory=MessageStatuses)
     counters: Counter[str] = field(default_factory=Counter)
     recent: deque[dict[str, Any]] = field(
         default_factory=lambda: deque(maxlen=RECENT_COMMANDS)
@@ -141,8 +151,10 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
         )
     return SmsIotConfig(
         public_url=entry.data[CONF_PUBLIC_URL],
+        sender=entry.data[CONF_SENDER],
         reply_to_strangers=entry.options.get(CONF_REPLY_TO_STRANGERS, False),
         rate_limit=int(entry.options.get(CONF_RATE_LIMIT, DEFAULT_RATE_LIMIT)),
+        hourly_cap=int(entry.options.get(CONF_HOURLY_CAP, DEFAULT_HOURLY_CAP)),
         numbers=MappingProxyType(numbers),
         devices=tuple(devices.values()),
     )
@@ -155,12 +167,15 @@ def dedupe_store(
     return Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.messages")
 
 
-async def async_build_data(hass: HomeAssistant, entry: ConfigEntry) -> SmsIotData:
+async def async_build_data(
+    hass: HomeAssistant, entry: ConfigEntry, client: Client
+) -> SmsIotData:
     """Create the runtime data for a config entry, restoring the dedupe memory."""
     data = SmsIotData(
         config=build_config(entry),
         validator=RequestValidator(entry.data[CONF_AUTH_TOKEN]),
         store=dedupe_store(hass, entry),
+        client=client,
     )
     if stored := await data.store.async_load():
         data.dedupe.restore(stored)

@@ -126,7 +126,7 @@ class TokenBucket:
         return True
 
 
-class FailureWindow:
+class SlidingWindow:
     """Count events within a sliding time window."""
 
     def __init__(self, window: float) -> None:
@@ -134,13 +134,17 @@ class FailureWindow:
         self._window = window
         self._times: deque[float] = deque()
 
-    def add(self) -> int:
-        """Record one event and return how many fall in the window."""
+    def count(self) -> int:
+        """Return how many events fall in the window."""
         now = time.monotonic()
-        self._times.append(now)
-        while now - self._times[0] > self._window:
+        while self._times and now - self._times[0] > self._window:
             self._times.popleft()
         return len(self._times)
+
+    def add(self) -> int:
+        """Record one event and return how many fall in the window."""
+        self._times.append(time.monotonic())
+        return self.count()
 
     def clear(self) -> None:
         """Forget all events."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from aiohttp import ClientError
 from twilio.base.exceptions import TwilioRestException
@@ -89,3 +90,58 @@ def _error(err: TwilioRestException, not_found: type[TwilioError]) -> TwilioErro
     if err.status == 404:
         return not_found()
     return TwilioConnectionError()
+
+
+class TwilioSendError(TwilioError):
+    """Twilio refused a message; code is Twilio's error code."""
+
+    def __init__(self, code: int | None, status: int, message: str) -> None:
+        """Remember Twilio's error code, HTTP status and message."""
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class TwilioTimeoutError(TwilioError):
+    """Twilio did not answer in time; the message may or may not have been sent."""
+
+
+_RETRIES = 3
+_BACKOFF = 0.5
+
+
+async def async_create_message(
+    client: Client,
+    sender: str,
+    to: str,
+    body: str,
+    media_urls: list[str],
+    status_callback: str,
+) -> Any:
+    """Send one message; retry Twilio's 429 and 5xx answers a few times with backoff."""
+    kwargs: dict[str, Any] = {
+        "to": to,
+        "body": body,
+        "status_callback": status_callback,
+    }
+    if is_messaging_service(sender):
+        kwargs["messaging_service_sid"] = sender
+    else:
+        kwargs["from_"] = sender
+    if media_urls:
+        kwargs["media_url"] = media_urls
+    for attempt in range(_RETRIES):
+        try:
+            async with asyncio.timeout(TWILIO_TIMEOUT):
+                return await client.messages.create_async(**kwargs)
+        except TwilioRestException as err:
+            if (err.status == 429 or err.status >= 500) and attempt + 1 < _RETRIES:
+                await asyncio.sleep(_BACKOFF * 2**attempt)
+                continue
+            raise TwilioSendError(err.code, err.status, err.msg) from err
+        except TimeoutError as err:
+            # Not retried: Twilio may have accepted it, and a retry would send it twice.
+            raise TwilioTimeoutError from err
+        except ClientError as err:
+            raise TwilioConnectionError from err
+    raise AssertionError  # pragma: no cover - the loop returns or raises

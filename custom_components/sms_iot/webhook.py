@@ -17,12 +17,14 @@ from .actions import Executor
 from .commands import parse
 from .const import (
     DOMAIN,
+    EVENT_MESSAGE_STATUS,
     EVENT_RECEIVED,
     EVENT_UNAUTHORIZED,
     MAX_BODY_BYTES,
     REPLY_BUDGET,
     SIGNATURE_FAILURE_THRESHOLD,
 )
+from .message_status import MessageStatus
 from .models import AuthorizedNumber, SmsIotConfigEntry, SmsIotData
 from .reply import SORRY, render_text, twiml
 from .security import mask_number, signature_valid, to_e164
@@ -102,6 +104,34 @@ def _signature_refused(hass: HomeAssistant, entry: SmsIotConfigEntry) -> web.Res
     return _refuse(data, 403, "signature")
 
 
+def _status_callback(
+    hass: HomeAssistant, entry: SmsIotConfigEntry, form: dict[str, str], unique: bool
+) -> web.Response:
+    """Record a delivery status Twilio reports for an outbound message."""
+    data = entry.runtime_data
+    sid = form.get("MessageSid")
+    status = form.get("MessageStatus") or form.get("SmsStatus")
+    if not unique or not sid or not status:
+        return _refuse(data, 400, "incomplete")
+    update = MessageStatus(
+        sid, form.get("To", ""), status, form.get("ErrorCode") or None
+    )
+    if data.statuses.update(update):
+        data.counters["status_callbacks"] += 1
+        hass.bus.async_fire(
+            EVENT_MESSAGE_STATUS,
+            {
+                "config_entry_id": entry.entry_id,
+                "message_sid": sid,
+                "to": update.to,
+                "status": status,
+                "error_code": update.error_code,
+                "error_message": update.error_message,
+            },
+        )
+    return web.Response(status=204)
+
+
 async def async_handle_webhook(
     hass: HomeAssistant, entry: SmsIotConfigEntry, request: web.Request
 ) -> web.Response:
@@ -121,6 +151,8 @@ async def async_handle_webhook(
     data.signature_failures.clear()
     ir.async_delete_issue(hass, DOMAIN, f"signature_failures_{entry.entry_id}")
     form = dict(params)
+    if request.query.get("kind") == "status":
+        return _status_callback(hass, entry, form, len(form) == len(params))
     message_sid = form.get("MessageSid") or form.get("SmsSid")
     sender = to_e164(form.get("From", ""))
     if not message_sid or sender is None or len(form) != len(params):

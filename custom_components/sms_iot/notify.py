@@ -1,0 +1,40 @@
+"""Notify entities: one per authorized number."""
+
+from __future__ import annotations
+
+from homeassistant.components.notify import NotifyEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import SmsIotEntity
+from .models import AuthorizedNumber, SmsIotConfigEntry
+from .outbound import async_send
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SmsIotConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a notify entity for each authorized number."""
+    for number in entry.runtime_data.config.numbers.values():
+        async_add_entities(
+            [SmsIotNotifyEntity(entry, number)], config_subentry_id=number.subentry_id
+        )
+
+
+class SmsIotNotifyEntity(SmsIotEntity, NotifyEntity):
+    """Send a text to one authorized number."""
+
+    def __init__(self, entry: SmsIotConfigEntry, number: AuthorizedNumber) -> None:
+        """Initialize the entity."""
+        super().__init__(entry, f"notify_{number.subentry_id}")
+        self._number = number.number
+        self._attr_name = number.name
+
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Send the message, with the title as its first line."""
+        text = f"{title}\n{message}" if title else message
+        await async_send(self.hass, self._entry, [self._number], text)
