@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import base64
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 import logging
 from typing import Any
 
@@ -42,10 +43,23 @@ def _error(status: int, code: int, message: str) -> web.Response:
     )
 
 
+@dataclass
+class FakeTwilioState:
+    """What the fake received, and the failures it is told to simulate."""
+
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[Any] = field(default_factory=list)
+    failures: list[tuple[int, int]] = field(default_factory=list)
+    delay: float = 0.0
+
+
+STATE = web.AppKey("state", FakeTwilioState)
+
+
 def create_app(
     account_sid: str, auth_token: str, numbers: list[str]
 ) -> web.Application:
-    """Return the fake API for one account owning the given phone numbers."""
+    """Return the fake API for one account owning the numbers and Messaging Services."""
     expected = (
         "Basic " + base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
     )
@@ -85,15 +99,17 @@ def create_app(
         )
 
     async def messaging_service(request: web.Request) -> web.Response:
+        if (sid := request.match_info["sid"]) in numbers:
+            return web.json_response({"sid": sid, "friendly_name": "sms_iot"})
         return _error(404, 20404, "The requested resource was not found")
 
     async def create_message(request: web.Request) -> web.Response:
         form = await request.post()
-        app["requests"].append(form)
-        if app["delay"]:
-            await asyncio.sleep(app["delay"])
-        if app["failures"]:
-            status, code = app["failures"].pop(0)
+        state.requests.append(form)
+        if state.delay:
+            await asyncio.sleep(state.delay)
+        if state.failures:
+            status, code = state.failures.pop(0)
             return _error(status, code, "Simulated failure")
         to = form.get("To")
         if not to:
@@ -104,7 +120,7 @@ def create_app(
             return _error(400, 21602, "Message body is required.")
         if (magic := MAGIC_NUMBERS.get(str(to))) is not None:
             return _error(400, *magic)
-        sid = f"SM{len(app['sent']):032x}"
+        sid = f"SM{len(state.sent):032x}"
         media = form.getall("MediaUrl", [])
         message = {
             "sid": sid,
@@ -121,14 +137,14 @@ def create_app(
             "error_message": None,
             "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json",
         }
-        app["sent"].append({**message, "media": media, "status_callback": form.get("StatusCallback")})
+        state.sent.append(
+            {**message, "media": media, "status_callback": form.get("StatusCallback")}
+        )
         return web.json_response(message, status=201)
 
+    state = FakeTwilioState()
     app = web.Application(middlewares=[basic_auth])
-    app["sent"] = []  # messages accepted, with their media and status callback
-    app["requests"] = []  # every Messages form received
-    app["failures"] = []  # (status, code) to answer the next Messages calls with
-    app["delay"] = 0.0  # seconds to stall every Messages call (timeouts)
+    app[STATE] = state
     app.router.add_get("/api/2010-04-01/Accounts/{sid}.json", account)
     app.router.add_get(
         "/api/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json", incoming_numbers

@@ -73,11 +73,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Unload a config entry."""
-    if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
-        return False
     ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
     await entry.runtime_data.store.async_save(entry.runtime_data.dedupe.export())
-    return True
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:

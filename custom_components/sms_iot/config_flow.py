@@ -35,10 +35,12 @@ from .const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
+    CONF_HOURLY_CAP,
     CONF_PUBLIC_URL,
     CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
     CONF_SENDER,
+    DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
     DOMAIN,
     SUBENTRY_DEVICE,
@@ -61,6 +63,12 @@ _MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-f]{32}$", re.IGNORECASE)
 _TEXT = TextSelector()
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+_COUNT = vol.All(
+    NumberSelector(
+        NumberSelectorConfig(min=1, max=1000, step=1, mode=NumberSelectorMode.BOX)
+    ),
+    vol.Coerce(int),
+)
 TWILIO_CONSOLE_URL = (
     "https://console.twilio.com/us1/develop/phone-numbers/manage/incoming"
 )
@@ -318,14 +326,8 @@ class SmsIotOptionsFlow(OptionsFlow):
         schema = vol.Schema(
             {
                 vol.Required(CONF_REPLY_TO_STRANGERS, default=False): BooleanSelector(),
-                vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): vol.All(
-                    NumberSelector(
-                        NumberSelectorConfig(
-                            min=1, max=1000, step=1, mode=NumberSelectorMode.BOX
-                        )
-                    ),
-                    vol.Coerce(int),
-                ),
+                vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): _COUNT,
+                vol.Required(CONF_HOURLY_CAP, default=DEFAULT_HOURLY_CAP): _COUNT,
             }
         )
         return self.async_show_form(

@@ -90,7 +90,3 @@ class MessageStatuses:
         for listener in list(self._listeners):
             listener(status)
         return True
-
-    def get(self, message_sid: str) -> MessageStatus | None:
-        """Return the status of a message, if known."""
-        return self._messages.get(message_sid)

@@ -59,12 +59,6 @@ async def async_send(
     """Send a message to each recipient; return what Twilio accepted, part by part."""
     data = entry.runtime_data
     media = media_urls or []
-    if len(media) > MAX_MEDIA:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="too_many_media",
-            translation_placeholders={"max": str(MAX_MEDIA)},
-        )
     parts = split_body(message)
     needed = len(recipients) * len(parts)
     cap = data.config.hourly_cap
@@ -151,5 +145,7 @@ async def _async_send_one(
         ) from err
     except TwilioConnectionError as err:
         raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="cannot_connect"
+            translation_domain=DOMAIN,
+            translation_key="twilio_unreachable",
+            translation_placeholders=placeholders,
         ) from err
