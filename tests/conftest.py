@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 import itertools
 from typing import Any
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -40,6 +40,8 @@ from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_ENTITY_ID, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
+from tools.fake_twilio import STATE, FakeTwilioState, create_app
+from tools.twilio_redirect import redirect_twilio
 
 from .fake_devices import FakeLight, FakeSwitch
 
@@ -268,3 +270,36 @@ def send_sms(setup_entry: MockConfigEntry, client: TestClient[Any, Any]) -> Send
         return response.status, await response.text()
 
     return _send
+
+
+MESSAGING_SERVICE = "MG" + "7" * 32
+
+
+@pytest.fixture
+async def twilio_server(
+    hass: HomeAssistant, socket_enabled: None, aiohttp_server: Any
+) -> AsyncGenerator[TestServer]:
+    """The fake Twilio REST API on loopback, with the twilio library pointed at it."""
+    server: TestServer = await aiohttp_server(
+        create_app(ACCOUNT_SID, AUTH_TOKEN, [SENDER, MESSAGING_SERVICE])
+    )
+    undo = redirect_twilio(str(server.make_url("")))
+    yield server
+    undo()
+
+
+@pytest.fixture
+def twilio(twilio_server: TestServer) -> FakeTwilioState:
+    """The fake API's state: messages sent, requests seen, failures to simulate."""
+    return twilio_server.app[STATE]
+
+
+@pytest.fixture
+async def twilio_entry(
+    hass: HomeAssistant, twilio: FakeTwilioState, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The SMS IoT entry, set up against the fake Twilio."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry

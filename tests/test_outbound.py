@@ -6,7 +6,6 @@ at it with tools/twilio_redirect.py. Everything in between is the real integrati
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from typing import Any
 from unittest.mock import patch
 
@@ -28,15 +27,14 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
-from tools.fake_twilio import STATE, FakeTwilioState, create_app
-from tools.twilio_redirect import redirect_twilio
+from tools.fake_twilio import FakeTwilioState
 
 from .conftest import (
     ACCOUNT_SID,
     ALICE,
-    AUTH_TOKEN,
     BOB,
     CAROL,
+    MESSAGING_SERVICE,
     PUBLIC_URL,
     SENDER,
     WEBHOOK_ID,
@@ -44,37 +42,12 @@ from .conftest import (
 )
 
 STATUS_URL = f"{PUBLIC_URL}?kind=status"
-MESSAGING_SERVICE = "MG" + "7" * 32
 
 
 @pytest.fixture
-async def twilio_server(
-    hass: HomeAssistant, socket_enabled: None, aiohttp_server: Any
-) -> AsyncGenerator[TestServer]:
-    """The fake Twilio REST API on loopback, with the twilio library pointed at it."""
-    server: TestServer = await aiohttp_server(
-        create_app(ACCOUNT_SID, AUTH_TOKEN, [SENDER, MESSAGING_SERVICE])
-    )
-    undo = redirect_twilio(str(server.make_url("")))
-    yield server
-    undo()
-
-
-@pytest.fixture
-def twilio(twilio_server: TestServer) -> FakeTwilioState:
-    """The fake API's state: messages sent, requests seen, failures to simulate."""
-    return twilio_server.app[STATE]
-
-
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, twilio: FakeTwilioState, config_entry: MockConfigEntry
-) -> MockConfigEntry:
+def entry(twilio_entry: MockConfigEntry) -> MockConfigEntry:
     """The SMS IoT entry, set up against the fake Twilio."""
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
+    return twilio_entry
 
 
 async def send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
