@@ -40,8 +40,8 @@ from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_ENTITY_ID, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
+from tools.dev_site.twilio_redirect import redirect_twilio
 from tools.fake_twilio import STATE, FakeTwilioState, create_app
-from tools.twilio_redirect import redirect_twilio
 
 from .fake_devices import FakeLight, FakeSwitch
 

@@ -1,7 +1,7 @@
 """Outbound texts: the send_message action, notify entities, delivery status, spending cap.
 
 Twilio is the fake REST API of tools/fake_twilio.py on loopback; the twilio library is pointed
-at it with tools/twilio_redirect.py. Everything in between is the real integration.
+at it with tools/dev_site/twilio_redirect.py. Everything in between is the real integration.
 """
 
 from __future__ import annotations

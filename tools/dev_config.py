@@ -57,9 +57,10 @@ logger:
 """
 
 
-def _entry(
+def make_entry(
     domain: str, title: str, unique_id: str, data: dict[str, object], **kw: object
 ) -> ConfigEntry:
+    """Return a config entry as Home Assistant itself would store it."""
     now = dt_util.utcnow()
     return ConfigEntry(
         created_at=now,
@@ -68,13 +69,30 @@ def _entry(
         domain=domain,
         minor_version=1,
         modified_at=now,
-        options={},
+        options=kw.pop("options", {}),  # type: ignore[arg-type]
         source=SOURCE_USER,
         title=title,
         unique_id=unique_id,
         version=1,
         subentries_data=kw.pop("subentries_data", ()),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
+    )
+
+
+def write_entries(storage: Path, entries: list[ConfigEntry]) -> None:
+    """Write config entries into a config dir's .storage, as Home Assistant does."""
+    storage.mkdir(parents=True, exist_ok=True)
+    (storage / STORAGE_KEY).write_text(
+        json.dumps(
+            {
+                "version": STORAGE_VERSION,
+                "minor_version": STORAGE_VERSION_MINOR,
+                "key": STORAGE_KEY,
+                "data": {"entries": [entry.as_dict() for entry in entries]},
+            },
+            indent=2,
+            default=str,
+        )
     )
 
 
@@ -119,13 +137,13 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
         )
     entries_file = storage / STORAGE_KEY
     if not entries_file.exists():
-        esphome = _entry(
+        esphome = make_entry(
             "esphome",
             "SMS IoT Sim",
             DEVICE_MAC,
             {"host": "127.0.0.1", "port": device_port, "password": "", "noise_psk": ""},
         )
-        sms_iot = _entry(
+        sms_iot = make_entry(
             "sms_iot",
             SENDER,
             f"{ACCOUNT_SID}_{SENDER}",
@@ -139,18 +157,7 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
             },
             subentries_data=sim_subentries(),
         )
-        entries_file.write_text(
-            json.dumps(
-                {
-                    "version": STORAGE_VERSION,
-                    "minor_version": STORAGE_VERSION_MINOR,
-                    "key": STORAGE_KEY,
-                    "data": {"entries": [esphome.as_dict(), sms_iot.as_dict()]},
-                },
-                indent=2,
-                default=str,
-            )
-        )
+        write_entries(storage, [esphome, sms_iot])
     info = {
         "url": f"{url}/api/webhook/{WEBHOOK_ID}",
         "public_url": public_url,

@@ -103,6 +103,7 @@ class SmsIotData:
     stranger_refusals: OncePer = field(default_factory=OncePer)
     rate_limiter: TokenBucket = field(default_factory=TokenBucket)
     slowed_down: set[str] = field(default_factory=set)
+    signature_issue_raised: bool = False
     signature_failures: SlidingWindow = field(
         default_factory=lambda: SlidingWindow(SIGNATURE_FAILURE_WINDOW)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -27,6 +28,8 @@ def render_text(lines: Sequence[str], limit: int = MAX_REPLY_CHARS) -> str:
     return "\n".join(kept)  # pragma: no cover - the loop always returns
 
 
+# Replies repeat (the same states, the same refusals); the XML need not be built each time.
+@lru_cache(maxsize=256)
 def twiml(text: str | None) -> str:
     """Return a TwiML document replying with text, or replying nothing."""
     response = MessagingResponse()

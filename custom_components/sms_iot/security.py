@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict, deque
 from collections.abc import Mapping
+from functools import lru_cache
 import time
 from typing import Any
 
@@ -35,6 +36,8 @@ def signature_valid(
     )
 
 
+# Parsing is the costliest step of a request; the same few senders text again and again.
+@lru_cache(maxsize=1024)
 def to_e164(number: str, region: str | None = None) -> str | None:
     """Return the number in E.164, or None if it is not a valid phone number."""
     try:

@@ -87,7 +87,12 @@ async def _read_form(request: web.Request) -> MultiDict[str] | tuple[int, str]:
 def _signature_refused(hass: HomeAssistant, entry: SmsIotConfigEntry) -> web.Response:
     """Refuse a bad signature; many in a row raise a repair about the public URL."""
     data = entry.runtime_data
-    if data.signature_failures.add() >= SIGNATURE_FAILURE_THRESHOLD:
+    if (
+        data.signature_failures.add() >= SIGNATURE_FAILURE_THRESHOLD
+        and not data.signature_issue_raised
+    ):
+        # Raised once, not per request: a flood of forgeries must stay cheap to refuse.
+        data.signature_issue_raised = True
         ir.async_create_issue(
             hass,
             DOMAIN,
@@ -149,7 +154,9 @@ async def async_handle_webhook(
     ):
         return _signature_refused(hass, entry)
     data.signature_failures.clear()
-    ir.async_delete_issue(hass, DOMAIN, f"signature_failures_{entry.entry_id}")
+    if data.signature_issue_raised:
+        data.signature_issue_raised = False
+        ir.async_delete_issue(hass, DOMAIN, f"signature_failures_{entry.entry_id}")
     form = dict(params)
     if request.query.get("kind") == "status":
         return _status_callback(hass, entry, form, len(form) == len(params))

@@ -1,0 +1,1 @@
+"""Benchmarks of sms_iot's webhook against baselines measured in the same run."""

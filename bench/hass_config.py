@@ -1,0 +1,107 @@
+"""Config dirs for the benchmarked Home Assistant: sms_iot and core twilio side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import shutil
+
+from homeassistant.config_entries import ConfigSubentryData
+from tools.dev_config import make_entry, write_entries
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT_SID = "AC" + "b" * 32
+AUTH_TOKEN = "bench" + "0" * 27
+SENDER = "+15005550006"
+SENDERS = [f"+1415555{1000 + i:04}" for i in range(20)]
+STRANGER = "+14155550000"
+SMS_IOT_HOOK = "sms_iot_bench_" + "0" * 18
+TWILIO_HOOK = "twilio_bench_" + "0" * 19
+
+CONFIGURATION = """\
+homeassistant:
+  name: sms_iot benchmark
+  country: US
+  time_zone: UTC
+  unit_system: metric
+  internal_url: "http://127.0.0.1:{port}"
+  external_url: "http://127.0.0.1:{port}"
+
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+
+logger:
+  default: warning
+
+template:
+  - switch:
+      - name: Bench relay
+        unique_id: bench_relay
+        turn_on: []
+        turn_off: []
+      - name: Bench fan
+        unique_id: bench_fan
+        turn_on: []
+        turn_off: []
+{probe}"""
+
+
+def write(config_dir: Path, port: int, with_sms_iot: bool) -> None:
+    """Write a config dir; without sms_iot it is the memory baseline."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "configuration.yaml").write_text(
+        CONFIGURATION.format(port=port, probe="bench_probe:\n" if with_sms_iot else "")
+    )
+    components = config_dir / "custom_components"
+    components.mkdir(exist_ok=True)
+    entries = [
+        make_entry(
+            "twilio",
+            "Twilio Webhook",
+            "twilio",
+            {"webhook_id": TWILIO_HOOK, "cloudhook": False},
+        )
+    ]
+    if with_sms_iot:
+        (components / "sms_iot").symlink_to(ROOT / "custom_components" / "sms_iot")
+        shutil.copytree(
+            Path(__file__).parent / "probe" / "bench_probe", components / "bench_probe"
+        )
+        entries.append(
+            make_entry(
+                "sms_iot",
+                SENDER,
+                f"{ACCOUNT_SID}_{SENDER}",
+                {
+                    "account_sid": ACCOUNT_SID,
+                    "auth_token": AUTH_TOKEN,
+                    "sender": SENDER,
+                    "webhook_id": SMS_IOT_HOOK,
+                    "public_url": f"http://127.0.0.1:{port}/api/webhook/{SMS_IOT_HOOK}",
+                    "cloudhook": False,
+                },
+                options={"rate_limit": 1000},
+                subentries_data=[
+                    ConfigSubentryData(
+                        subentry_type="device",
+                        title=title,
+                        unique_id=entity_id,
+                        data={"entity_id": entity_id, "aliases": []},
+                    )
+                    for title, entity_id in (
+                        ("Relay", "switch.bench_relay"),
+                        ("Fan", "switch.bench_fan"),
+                    )
+                ]
+                + [
+                    ConfigSubentryData(
+                        subentry_type="authorized_number",
+                        title=f"Sender {index}",
+                        unique_id=number,
+                        data={"number": number, "permission": "control", "devices": []},
+                    )
+                    for index, number in enumerate(SENDERS)
+                ],
+            )
+        )
+    write_entries(config_dir / ".storage", entries)

@@ -1,0 +1,46 @@
+"""Smoke test of the benchmark harness (scripts/bench --quick with a tiny N)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import subprocess
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_quick_runs(tmp_path: Path) -> None:
+    """The harness starts every target, measures each scenario and reports ratios."""
+    output = tmp_path / "bench.md"
+    result = subprocess.run(
+        [
+            str(ROOT / "scripts" / "bench"),
+            "--quick",
+            "--requests",
+            "5",
+            "--concurrency",
+            "1",
+            "4",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = output.read_text()
+    assert report in result.stdout
+    for scenario in ("(a)", "(b)", "(c)", "(d)"):
+        assert f"### {scenario}" in report
+    rows = [
+        line
+        for line in report.splitlines()
+        if line.startswith("| ") and "| target" not in line
+    ]
+    assert len(rows) == 4 * 2 * 4  # scenarios x concurrency levels x targets
+    assert all(row.split("|")[8].strip() == "0" for row in rows), (
+        "a target returned errors"
+    )
+    assert "async_setup_entry" in report
+    assert "hass RSS with sms_iot loaded" in report

@@ -1,0 +1,1 @@
+"""Development-only seams, put on PYTHONPATH by scripts/develop and scripts/bench."""
