@@ -9,6 +9,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
 
 from homeassistant.core import HomeAssistant
 
@@ -59,3 +61,17 @@ async def test_diagnostics_redacted(
     ]
     assert diagnostics["recent_commands"][1]["from"] == "********0123"
     assert diagnostics["recent_commands"][1]["not_understood"] == 1
+
+
+async def test_diagnostics_snapshot(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    hass_client: Any,
+    send_sms: SendSms,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The whole diagnostics document, redacted, matches the reviewed snapshot."""
+    await send_sms("porch on, lamp 20%", sid="SM" + "1" * 32)
+    await send_sms("hi", "+14155550000", sid="SM" + "2" * 32)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_entry)
+    assert diagnostics == snapshot(exclude=props("at"))
