@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 import shutil
 
-from homeassistant.config_entries import ConfigSubentryData
-from tools.dev_config import make_entry, write_entries
+from tools.entries import (
+    device_subentry,
+    make_entry,
+    number_subentry,
+    sms_iot_data,
+    write_entries,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_SID = "AC" + "b" * 32
@@ -72,35 +77,18 @@ def write(config_dir: Path, port: int, with_sms_iot: bool) -> None:
                 "sms_iot",
                 SENDER,
                 f"{ACCOUNT_SID}_{SENDER}",
-                {
-                    "account_sid": ACCOUNT_SID,
-                    "auth_token": AUTH_TOKEN,
-                    "sender": SENDER,
-                    "webhook_id": SMS_IOT_HOOK,
-                    "public_url": f"http://127.0.0.1:{port}/api/webhook/{SMS_IOT_HOOK}",
-                    "cloudhook": False,
-                },
+                sms_iot_data(
+                    ACCOUNT_SID,
+                    AUTH_TOKEN,
+                    SENDER,
+                    SMS_IOT_HOOK,
+                    f"http://127.0.0.1:{port}/api/webhook/{SMS_IOT_HOOK}",
+                ),
                 options={"rate_limit": 1000},
-                subentries_data=[
-                    ConfigSubentryData(
-                        subentry_type="device",
-                        title=title,
-                        unique_id=entity_id,
-                        data={"entity_id": entity_id, "aliases": []},
-                    )
-                    for title, entity_id in (
-                        ("Relay", "switch.bench_relay"),
-                        ("Fan", "switch.bench_fan"),
-                    )
-                ]
-                + [
-                    ConfigSubentryData(
-                        subentry_type="authorized_number",
-                        title=f"Sender {index}",
-                        unique_id=number,
-                        data={"number": number, "permission": "control", "devices": []},
-                    )
-                    for index, number in enumerate(SENDERS)
+                subentries=[
+                    device_subentry("Relay", "switch.bench_relay"),
+                    device_subentry("Fan", "switch.bench_fan"),
+                    *(number_subentry(f"Sender {i}", n) for i, n in enumerate(SENDERS)),
                 ],
             )
         )

@@ -21,26 +21,18 @@ from twilio.request_validator import RequestValidator
 import custom_components.sms_iot  # noqa: F401
 from custom_components.sms_iot.const import (
     CONF_ACCOUNT_SID,
-    CONF_ALIASES,
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
-    CONF_DEFAULT_DEVICE,
-    CONF_DEVICES,
-    CONF_NUMBER,
-    CONF_PERMISSION,
     CONF_PUBLIC_URL,
     CONF_SENDER,
     DOMAIN,
-    PERMISSION_CONTROL,
     PERMISSION_STATUS_ONLY,
-    SUBENTRY_DEVICE,
-    SUBENTRY_NUMBER,
 )
-from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.const import CONF_ENTITY_ID, CONF_WEBHOOK_ID
+from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from tools.dev_site.twilio_redirect import redirect_twilio
+from tools.entries import device_subentry, number_subentry
 from tools.fake_twilio import STATE, FakeTwilioState, create_app
 
 from .fake_devices import FakeLight, FakeSwitch
@@ -141,40 +133,6 @@ async def devices(hass: HomeAssistant) -> Devices:
     return fake
 
 
-def _device(
-    subentry_id: str, entity_id: str, title: str, aliases: list[str]
-) -> ConfigSubentryData:
-    return ConfigSubentryData(
-        subentry_id=subentry_id,
-        subentry_type=SUBENTRY_DEVICE,
-        title=title,
-        unique_id=entity_id,
-        data={CONF_ENTITY_ID: entity_id, CONF_ALIASES: aliases},
-    )
-
-
-def _number(
-    subentry_id: str,
-    title: str,
-    number: str,
-    permission: str,
-    devices: list[str],
-    default: str | None = None,
-) -> ConfigSubentryData:
-    return ConfigSubentryData(
-        subentry_id=subentry_id,
-        subentry_type=SUBENTRY_NUMBER,
-        title=title,
-        unique_id=number,
-        data={
-            CONF_NUMBER: number,
-            CONF_PERMISSION: permission,
-            CONF_DEVICES: devices,
-            CONF_DEFAULT_DEVICE: default,
-        },
-    )
-
-
 @pytest.fixture
 def config_entry() -> MockConfigEntry:
     """A configured entry: three devices, a controller, a watcher and a limited number."""
@@ -191,12 +149,16 @@ def config_entry() -> MockConfigEntry:
             CONF_CLOUDHOOK: False,
         },
         subentries_data=[
-            _device("dev_kitchen", "light.kitchen", "Kitchen", ["lamp"]),
-            _device("dev_porch", "switch.porch", "Porch", []),
-            _device("dev_garage", "light.garage", "Garage light", []),
-            _number("num_alice", "Alice", ALICE, PERMISSION_CONTROL, [], "dev_kitchen"),
-            _number("num_bob", "Bob", BOB, PERMISSION_STATUS_ONLY, []),
-            _number("num_carol", "Carol", CAROL, PERMISSION_CONTROL, ["dev_porch"]),
+            device_subentry("Kitchen", "light.kitchen", ["lamp"], "dev_kitchen"),
+            device_subentry("Porch", "switch.porch", subentry_id="dev_porch"),
+            device_subentry("Garage light", "light.garage", subentry_id="dev_garage"),
+            number_subentry(
+                "Alice", ALICE, default_device="dev_kitchen", subentry_id="num_alice"
+            ),
+            number_subentry("Bob", BOB, PERMISSION_STATUS_ONLY, subentry_id="num_bob"),
+            number_subentry(
+                "Carol", CAROL, devices=["dev_porch"], subentry_id="num_carol"
+            ),
         ],
     )
 

@@ -22,10 +22,10 @@ from custom_components.sms_iot.const import (
     EVENT_COMMAND,
     EVENT_RECEIVED,
 )
-from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
+from tools.entries import device_subentry, number_subentry
 
 from .conftest import PUBLIC_URL, WEBHOOK_ID, sign, sms_params
 from .fake_devices import FakeSwitch
@@ -52,24 +52,8 @@ async def test_load_no_errors_no_corruption(
         data=dict(config_entry.data),
         options={CONF_RATE_LIMIT: 1000},
         subentries_data=[
-            *(
-                ConfigSubentryData(
-                    subentry_type="device",
-                    title=name,
-                    unique_id=f"switch.{name}",
-                    data={"entity_id": f"switch.{name}", "aliases": []},
-                )
-                for name in SWITCHES
-            ),
-            *(
-                ConfigSubentryData(
-                    subentry_type="authorized_number",
-                    title=f"Sender {i}",
-                    unique_id=number,
-                    data={"number": number, "permission": "control", "devices": []},
-                )
-                for i, number in enumerate(SENDERS)
-            ),
+            *(device_subentry(name, f"switch.{name}") for name in SWITCHES),
+            *(number_subentry(f"Sender {i}", n) for i, n in enumerate(SENDERS)),
         ],
     )
     entry.add_to_hass(hass)

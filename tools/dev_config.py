@@ -11,15 +11,15 @@ import argparse
 import json
 from pathlib import Path
 
-from homeassistant.config_entries import (
-    SOURCE_USER,
-    STORAGE_KEY,
-    STORAGE_VERSION,
-    STORAGE_VERSION_MINOR,
-    ConfigEntry,
-    ConfigSubentryData,
+from homeassistant.config_entries import STORAGE_KEY, ConfigSubentryData
+
+from .entries import (
+    device_subentry,
+    make_entry,
+    number_subentry,
+    sms_iot_data,
+    write_entries,
 )
-from homeassistant.util import dt as dt_util
 
 ACCOUNT_SID = "AC" + "d" * 32
 AUTH_TOKEN = "develop" + "0" * 25
@@ -57,71 +57,12 @@ logger:
 """
 
 
-def make_entry(
-    domain: str, title: str, unique_id: str, data: dict[str, object], **kw: object
-) -> ConfigEntry:
-    """Return a config entry as Home Assistant itself would store it."""
-    now = dt_util.utcnow()
-    return ConfigEntry(
-        created_at=now,
-        data=data,
-        discovery_keys={},
-        domain=domain,
-        minor_version=1,
-        modified_at=now,
-        options=kw.pop("options", {}),  # type: ignore[arg-type]
-        source=SOURCE_USER,
-        title=title,
-        unique_id=unique_id,
-        version=1,
-        subentries_data=kw.pop("subentries_data", ()),  # type: ignore[arg-type]
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def write_entries(storage: Path, entries: list[ConfigEntry]) -> None:
-    """Write config entries into a config dir's .storage, as Home Assistant does."""
-    storage.mkdir(parents=True, exist_ok=True)
-    (storage / STORAGE_KEY).write_text(
-        json.dumps(
-            {
-                "version": STORAGE_VERSION,
-                "minor_version": STORAGE_VERSION_MINOR,
-                "key": STORAGE_KEY,
-                "data": {"entries": [entry.as_dict() for entry in entries]},
-            },
-            indent=2,
-            default=str,
-        )
-    )
-
-
 def sim_subentries() -> list[ConfigSubentryData]:
     """Return sms_iot subentries for the simulator's relay and LED and the master number."""
     return [
-        ConfigSubentryData(
-            subentry_type="device",
-            title="Relay",
-            unique_id=RELAY,
-            data={"entity_id": RELAY, "aliases": ["kitchen"]},
-        ),
-        ConfigSubentryData(
-            subentry_type="device",
-            title="LED",
-            unique_id=LED,
-            data={"entity_id": LED, "aliases": ["lamp"]},
-        ),
-        ConfigSubentryData(
-            subentry_type="authorized_number",
-            title="Developer",
-            unique_id=MASTER,
-            data={
-                "number": MASTER,
-                "permission": "control",
-                "devices": [],
-                "default_device": None,
-            },
-        ),
+        device_subentry("Relay", RELAY, ["kitchen"]),
+        device_subentry("LED", LED, ["lamp"]),
+        number_subentry("Developer", MASTER),
     ]
 
 
@@ -147,15 +88,8 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
             "sms_iot",
             SENDER,
             f"{ACCOUNT_SID}_{SENDER}",
-            {
-                "account_sid": ACCOUNT_SID,
-                "auth_token": AUTH_TOKEN,
-                "sender": SENDER,
-                "webhook_id": WEBHOOK_ID,
-                "public_url": public_url,
-                "cloudhook": False,
-            },
-            subentries_data=sim_subentries(),
+            sms_iot_data(ACCOUNT_SID, AUTH_TOKEN, SENDER, WEBHOOK_ID, public_url),
+            subentries=sim_subentries(),
         )
         write_entries(storage, [esphome, sms_iot])
     info = {

@@ -1,0 +1,121 @@
+"""Config entries and subentries for sms_iot, built with Home Assistant's own classes.
+
+Shared by the development config (tools/dev_config.py), the benchmark (bench/) and the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+import json
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    STORAGE_KEY,
+    STORAGE_VERSION,
+    STORAGE_VERSION_MINOR,
+    ConfigEntry,
+    ConfigSubentryData,
+)
+from homeassistant.util import dt as dt_util
+
+
+def device_subentry(
+    title: str,
+    entity_id: str,
+    aliases: Iterable[str] = (),
+    subentry_id: str | None = None,
+) -> ConfigSubentryData:
+    """Return a device subentry: a light or switch and the names it answers to."""
+    subentry = ConfigSubentryData(
+        subentry_type="device",
+        title=title,
+        unique_id=entity_id,
+        data={"entity_id": entity_id, "aliases": list(aliases)},
+    )
+    if subentry_id:
+        subentry["subentry_id"] = subentry_id
+    return subentry
+
+
+def number_subentry(
+    title: str,
+    number: str,
+    permission: str = "control",
+    devices: Iterable[str] = (),
+    default_device: str | None = None,
+    subentry_id: str | None = None,
+) -> ConfigSubentryData:
+    """Return an authorized-number subentry."""
+    subentry = ConfigSubentryData(
+        subentry_type="authorized_number",
+        title=title,
+        unique_id=number,
+        data={
+            "number": number,
+            "permission": permission,
+            "devices": list(devices),
+            "default_device": default_device,
+        },
+    )
+    if subentry_id:
+        subentry["subentry_id"] = subentry_id
+    return subentry
+
+
+def sms_iot_data(
+    account_sid: str, auth_token: str, sender: str, webhook_id: str, public_url: str
+) -> dict[str, Any]:
+    """Return the data of an sms_iot entry."""
+    return {
+        "account_sid": account_sid,
+        "auth_token": auth_token,
+        "sender": sender,
+        "webhook_id": webhook_id,
+        "public_url": public_url,
+        "cloudhook": False,
+    }
+
+
+def make_entry(
+    domain: str,
+    title: str,
+    unique_id: str,
+    data: Mapping[str, Any],
+    options: Mapping[str, Any] | None = None,
+    subentries: Iterable[ConfigSubentryData] = (),
+) -> ConfigEntry:
+    """Return a config entry as Home Assistant itself would store it."""
+    now = dt_util.utcnow()
+    return ConfigEntry(
+        created_at=now,
+        data=data,
+        discovery_keys={},
+        domain=domain,
+        minor_version=1,
+        modified_at=now,
+        options=options or {},
+        source=SOURCE_USER,
+        subentries_data=subentries,
+        title=title,
+        unique_id=unique_id,
+        version=1,
+    )
+
+
+def write_entries(storage: Path, entries: list[ConfigEntry]) -> None:
+    """Write config entries into a config dir's .storage, as Home Assistant does."""
+    storage.mkdir(parents=True, exist_ok=True)
+    (storage / STORAGE_KEY).write_text(
+        json.dumps(
+            {
+                "version": STORAGE_VERSION,
+                "minor_version": STORAGE_VERSION_MINOR,
+                "key": STORAGE_KEY,
+                "data": {"entries": [entry.as_dict() for entry in entries]},
+            },
+            indent=2,
+            default=str,
+        )
+    )
