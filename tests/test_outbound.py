@@ -148,7 +148,11 @@ async def test_long_text_split(
         ("+15005550001", "invalid_recipient", "not a valid mobile number"),
         ("+15005550009", "invalid_recipient", "not a valid mobile number"),
         ("+15005550010", "invalid_recipient", "not a valid mobile number"),
-        ("+15005550004", "unsubscribed", "must text START to +15005550006"),
+        (
+            "+15005550004",
+            "unsubscribed",
+            "must text START to your Twilio number (********0006)",
+        ),
     ],
 )
 async def test_recipient_errors(

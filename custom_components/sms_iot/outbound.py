@@ -122,7 +122,10 @@ async def _async_send_one(
 ) -> Any:
     """Send one message, turning Twilio's answers into errors that say what to do."""
     data = entry.runtime_data
-    placeholders = {"number": mask_number(to), "sender": data.config.sender}
+    placeholders = {
+        "number": mask_number(to),
+        "sender": mask_number(data.config.sender),
+    }
     try:
         return await async_create_message(
             data.client, data.config.sender, to, body, media, callback
