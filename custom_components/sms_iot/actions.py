@@ -178,10 +178,14 @@ class Executor:
         @callback
         def _changed(event: Event[EventStateChangedData]) -> None:
             new_state = event.data["new_state"]
+            # A device that drops off the network mid-command will not answer: stop waiting.
             if (
                 new_state is not None
                 and not reached.done()
-                and _reached(command, before, new_state)
+                and (
+                    new_state.state == STATE_UNAVAILABLE
+                    or _reached(command, before, new_state)
+                )
             ):
                 reached.set_result(None)
 

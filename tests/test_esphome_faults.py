@@ -1,0 +1,132 @@
+"""Faults the real device cannot be told to have, through Home Assistant's esphome integration.
+
+The device is tools/fake_esphome.py (aioesphomeapi's protobufs on loopback): slow, hung, or
+dropping the connection when a command arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
+from unittest.mock import MagicMock, patch
+
+from aiohttp.test_utils import TestClient
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.sms_iot.const import DOMAIN
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from tools.entries import device_subentry, number_subentry
+from tools.fake_esphome import FakeEsphomeDevice
+
+from .conftest import ALICE, PUBLIC_URL, WEBHOOK_ID, sign, sms_params
+from .test_actions import _text
+from .test_esphome_e2e import _wait_for_state
+
+RELAY = "switch.sms_iot_fake_relay"
+LED = "light.sms_iot_fake_onboard_led"
+
+
+@pytest.fixture
+async def device(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    mock_async_zeroconf: MagicMock,
+    mock_bluetooth: None,
+) -> AsyncGenerator[FakeEsphomeDevice]:
+    """The fake device, connected to Home Assistant's esphome integration."""
+    fake = FakeEsphomeDevice()
+    port = await fake.start()
+    assert await async_setup_component(hass, "homeassistant", {})
+    entry = MockConfigEntry(
+        domain="esphome",
+        unique_id=fake.mac,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: port,
+            CONF_PASSWORD: "",
+            "noise_psk": "",
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await _wait_for_state(hass, RELAY, "off", seconds=10)
+    yield fake
+    await hass.config_entries.async_unload(entry.entry_id)
+    await fake.stop()
+
+
+@pytest.fixture
+async def sms(
+    hass: HomeAssistant,
+    device: FakeEsphomeDevice,
+    twilio_api: Any,
+    config_entry: MockConfigEntry,
+    client: TestClient[Any, Any],
+) -> Callable[[str], Awaitable[str]]:
+    """sms_iot with the fake device's relay and LED; returns a texting function."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=dict(config_entry.data),
+        subentries_data=[
+            device_subentry("Relay", RELAY),
+            device_subentry("LED", LED),
+            number_subentry("Alice", ALICE),
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+
+    async def _send(body: str) -> str:
+        params = sms_params(body)
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}",
+            data=params,
+            headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
+        )
+        assert response.status == 200
+        return _text(await response.text())
+
+    return _send
+
+
+async def test_commands_reach_the_device(
+    sms: Callable[[str], Awaitable[str]], device: FakeEsphomeDevice
+) -> None:
+    """Relay and LED commands arrive as ESPHome API commands; states come back."""
+    assert await sms("relay on") == "Relay: ON"
+    assert await sms("led 40%") == "LED: ON 40%"
+    assert device.relay is True
+    assert device.led_brightness == pytest.approx(0.4, abs=0.01)
+
+
+async def test_slow_device(
+    sms: Callable[[str], Awaitable[str]], device: FakeEsphomeDevice
+) -> None:
+    """A device that takes a second to switch is waited for."""
+    device.delay = 1.0
+    assert await sms("relay on") == "Relay: ON"
+
+
+async def test_hung_device(
+    sms: Callable[[str], Awaitable[str]], device: FakeEsphomeDevice
+) -> None:
+    """A device that takes the command and never reports gets a truthful reply in time."""
+    device.ignore_commands = True
+    with patch("custom_components.sms_iot.actions.DEVICE_WAIT", 0.5):
+        assert await sms("relay on") == "Relay: no response (still OFF)."
+    assert len(device.commands) == 1
+
+
+async def test_connection_dropped_mid_command(
+    hass: HomeAssistant, sms: Callable[[str], Awaitable[str]], device: FakeEsphomeDevice
+) -> None:
+    """The device drops off while switching: the reply says offline, without waiting out."""
+    device.drop_on_command = True
+    with patch("custom_components.sms_iot.actions.DEVICE_WAIT", 30):
+        assert await sms("relay on") == "Relay: offline"
+    assert hass.states.get(RELAY).state == "unavailable"  # type: ignore[union-attr]
+    assert await sms("relay on") == "Relay: offline"
+    assert len(device.commands) == 1
