@@ -50,6 +50,25 @@ async def test_rate_limit_per_sender(
     assert counters["rate_limited"] == 2
 
 
+async def test_rate_limit_counts_commands(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    send_sms: SendSms,
+    devices: Devices,
+) -> None:
+    """Every command in a text costs a token; a text never costs more than the bucket."""
+    hass.config_entries.async_update_entry(setup_entry, options={CONF_RATE_LIMIT: 5})
+    await hass.async_block_till_done()
+    assert "Porch" in (await send_sms("porch on, porch off, porch on, porch off"))[1]
+    assert SLOW_DOWN.format(rate=5) in (await send_sms("porch on, porch off"))[1]
+    assert "Porch: OFF" in (await send_sms("porch?"))[1]  # one token was left
+    assert len(devices.porch.calls) == 4
+    hass.config_entries.async_update_entry(setup_entry, options={CONF_RATE_LIMIT: 3})
+    await hass.async_block_till_done()
+    assert "Porch" in (await send_sms(", ".join(["porch toggle"] * 10)))[1]
+    assert len(devices.porch.calls) == 14
+
+
 async def test_signature_failures_raise_and_clear_repair(
     hass: HomeAssistant,
     setup_entry: MockConfigEntry,

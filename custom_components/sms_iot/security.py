@@ -111,21 +111,21 @@ class DedupeCache:
 
 
 class TokenBucket:
-    """Per-key token buckets: a burst of `rate` messages, refilled at `rate` per minute."""
+    """Per-key token buckets: a burst of `rate` tokens, refilled at `rate` per minute."""
 
     def __init__(self) -> None:
         """Initialize with no buckets."""
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    def allow(self, key: str, rate: int) -> bool:
-        """Take a token for key if one is left."""
+    def allow(self, key: str, rate: int, cost: int = 1) -> bool:
+        """Take cost tokens for key if that many are left; take none otherwise."""
         now = time.monotonic()
         tokens, last = self._buckets.get(key, (float(rate), now))
         tokens = min(float(rate), tokens + (now - last) * rate / 60)
-        if tokens < 1:
+        if tokens < cost:
             self._buckets[key] = (tokens, now)
             return False
-        self._buckets[key] = (tokens - 1, now)
+        self._buckets[key] = (tokens - cost, now)
         return True
 
 

@@ -32,7 +32,7 @@ from .security import mask_number, signature_valid, to_e164
 _LOGGER = logging.getLogger(__name__)
 
 STRANGER_REFUSAL = "This number does not accept messages from you."
-SLOW_DOWN = "Slow down: at most {rate} messages a minute. Later messages are ignored."
+SLOW_DOWN = "Slow down: at most {rate} commands a minute. Later messages are ignored."
 _FORM = "application/x-www-form-urlencoded"
 _REFUSAL_LOG_INTERVAL = 60.0
 _last_refusal_log = 0.0
@@ -210,7 +210,11 @@ async def _async_process(
         if config.reply_to_strangers and data.stranger_refusals.allow(sender):
             return STRANGER_REFUSAL
         return ""
-    if not data.rate_limiter.allow(sender, config.rate_limit):
+    body = form.get("Body", "")
+    parsed = parse(body)
+    # Each command costs a token (a text may carry ten), at least one and at most a full bucket.
+    cost = min(config.rate_limit, max(1, len(parsed.commands)))
+    if not data.rate_limiter.allow(sender, config.rate_limit, cost):
         data.counters["rate_limited"] += 1
         if sender in data.slowed_down:
             return ""
@@ -218,7 +222,6 @@ async def _async_process(
         return SLOW_DOWN.format(rate=config.rate_limit)
     data.slowed_down.discard(sender)
     data.counters["accepted"] += 1
-    body = form.get("Body", "")
     hass.bus.async_fire(
         EVENT_RECEIVED,
         {
@@ -231,7 +234,6 @@ async def _async_process(
         },
         context=context,
     )
-    parsed = parse(body)
     data.recent.append(
         {
             "at": dt_util.utcnow().isoformat(),
