@@ -209,10 +209,12 @@ class CloudNotAvailable(Exception):  # noqa: N818 - the name of the real one
 
 
 @contextmanager
-def _cloud(hass: HomeAssistant, create: AsyncMock) -> Iterator[SimpleNamespace]:
+def _cloud(
+    hass: HomeAssistant, create: AsyncMock, subscribed: bool = True
+) -> Iterator[SimpleNamespace]:
     """Stand in for a logged-in Home Assistant Cloud (an outside service)."""
     cloud = SimpleNamespace(
-        async_active_subscription=Mock(return_value=True),
+        async_active_subscription=Mock(return_value=subscribed),
         async_create_cloudhook=create,
         async_delete_cloudhook=AsyncMock(),
         CloudNotAvailable=CloudNotAvailable,
@@ -252,15 +254,24 @@ async def test_cloudhook_preferred(
     )
 
 
-async def test_cloud_not_connected_falls_back(
-    hass: HomeAssistant, twilio_api: AiohttpClientMocker
+@pytest.mark.parametrize(
+    ("create", "subscribed"),
+    [(AsyncMock(side_effect=CloudNotAvailable), True), (AsyncMock(), False)],
+)
+async def test_cloud_unusable_falls_back(
+    hass: HomeAssistant,
+    twilio_api: AiohttpClientMocker,
+    create: AsyncMock,
+    subscribed: bool,
 ) -> None:
-    """When the cloudhook cannot be created, the external URL is offered."""
-    with _cloud(hass, AsyncMock(side_effect=CloudNotAvailable)):
+    """Cloud not connected or not subscribed: the external URL is offered."""
+    with _cloud(hass, create, subscribed):
         result = await _webhook_step(hass)
     assert result["data_schema"]({})[CONF_PUBLIC_URL].startswith(
         "https://example.duckdns.org/api/webhook/"
     )
+    if not subscribed:
+        create.assert_not_called()
 
 
 async def test_reauth(

@@ -177,23 +177,27 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def _async_cloudhook(self, webhook_id: str) -> str | None:
+        """Return a Home Assistant Cloud webhook URL, if Cloud is set up and subscribed."""
+        if "cloud" not in self.hass.config.components:
+            return None
+        # Imported late: cloud is optional and heavy, loaded only when configured.
+        from homeassistant.components import cloud  # noqa: PLC0415
+
+        if not cloud.async_active_subscription(self.hass):
+            return None
+        try:
+            return await cloud.async_create_cloudhook(self.hass, webhook_id)
+        except cloud.CloudNotAvailable:
+            _LOGGER.debug("Cloud is not connected, using the external URL")
+            return None
+
     async def _async_default_url(self) -> str | None:
         """Return the public URL Twilio should call: cloudhook, else external URL."""
         webhook_id = self._data[CONF_WEBHOOK_ID]
-        if "cloud" in self.hass.config.components:
-            # Imported late: cloud is optional and heavy, loaded only when configured.
-            from homeassistant.components import cloud  # noqa: PLC0415
-
-        if "cloud" in self.hass.config.components and cloud.async_active_subscription(
-            self.hass
-        ):
-            try:
-                url = await cloud.async_create_cloudhook(self.hass, webhook_id)
-            except cloud.CloudNotAvailable:
-                _LOGGER.debug("Cloud is not connected, using the external URL")
-            else:
-                self._data[CONF_CLOUDHOOK] = True
-                return url
+        if url := await self._async_cloudhook(webhook_id):
+            self._data[CONF_CLOUDHOOK] = True
+            return url
         try:
             return webhook.async_generate_url(
                 self.hass, webhook_id, allow_internal=False, prefer_external=True
