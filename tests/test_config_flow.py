@@ -248,10 +248,40 @@ async def test_cloudhook_preferred(
         entry = result["result"]
         assert entry.data[CONF_CLOUDHOOK] is True
         await hass.async_block_till_done()
+        cloud.async_delete_cloudhook.assert_not_called()
         await hass.config_entries.async_remove(entry.entry_id)
     cloud.async_delete_cloudhook.assert_awaited_once_with(
         hass, entry.data[CONF_WEBHOOK_ID]
     )
+
+
+async def test_cloudhook_not_used_is_deleted(
+    hass: HomeAssistant, twilio_api: AiohttpClientMocker
+) -> None:
+    """A cloudhook the user replaced with another URL is deleted."""
+    hook = "https://hooks.nabu.casa/abc"
+    with _cloud(hass, AsyncMock(return_value=hook)) as cloud:
+        result = await _webhook_step(hass)
+        webhook_id = result["description_placeholders"]["webhook_path"].rsplit("/", 1)[
+            1
+        ]
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PUBLIC_URL: "https://proxy.example/hook"}
+        )
+        assert result["data"][CONF_CLOUDHOOK] is False
+        await hass.async_block_till_done()
+        cloud.async_delete_cloudhook.assert_awaited_once_with(hass, webhook_id)
+
+
+async def test_abandoned_flow_deletes_cloudhook(
+    hass: HomeAssistant, twilio_api: AiohttpClientMocker
+) -> None:
+    """Closing the dialog at the URL step deletes the cloudhook it created."""
+    with _cloud(hass, AsyncMock(return_value="https://hooks.nabu.casa/abc")) as cloud:
+        result = await _webhook_step(hass)
+        hass.config_entries.flow.async_abort(result["flow_id"])
+        await hass.async_block_till_done()
+        cloud.async_delete_cloudhook.assert_awaited_once()
 
 
 @pytest.mark.parametrize(

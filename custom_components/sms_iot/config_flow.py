@@ -107,6 +107,8 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Initialize the flow."""
         self._data: dict[str, Any] = {}
+        # A cloudhook this flow created and no entry owns yet.
+        self._cloudhook: str | None = None
 
     @staticmethod
     @callback
@@ -196,7 +198,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         """Return the public URL Twilio should call: cloudhook, else external URL."""
         webhook_id = self._data[CONF_WEBHOOK_ID]
         if url := await self._async_cloudhook(webhook_id):
-            self._data[CONF_CLOUDHOOK] = True
+            self._cloudhook = url
             return url
         try:
             return webhook.async_generate_url(
@@ -212,14 +214,20 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is None:
             self._data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
-            self._data[CONF_CLOUDHOOK] = False
             default = await self._async_default_url()
         else:
             default = user_input[CONF_PUBLIC_URL].strip()
             if _valid_public_url(default):
+                uses_cloudhook = default == self._cloudhook
+                if uses_cloudhook:
+                    self._cloudhook = None  # the entry owns it now
                 return self.async_create_entry(
                     title=self._data[CONF_SENDER],
-                    data={**self._data, CONF_PUBLIC_URL: default},
+                    data={
+                        **self._data,
+                        CONF_PUBLIC_URL: default,
+                        CONF_CLOUDHOOK: uses_cloudhook,
+                    },
                     description_placeholders={"public_url": default},
                 )
             errors[CONF_PUBLIC_URL] = "invalid_url"
@@ -234,6 +242,16 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 "console_url": TWILIO_CONSOLE_URL,
             },
         )
+
+    @callback
+    def async_remove(self) -> None:
+        """Delete a cloudhook the flow created that no entry uses (abandoned or replaced)."""
+        if self._cloudhook is not None:
+            from homeassistant.components import cloud  # noqa: PLC0415
+
+            self.hass.async_create_task(
+                cloud.async_delete_cloudhook(self.hass, self._data[CONF_WEBHOOK_ID])
+            )
 
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
