@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from http import HTTPStatus
 import itertools
 from typing import Any
+import xml.etree.ElementTree as ET
 
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -42,6 +44,8 @@ AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
 SENDER = "+15005550006"
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 PUBLIC_URL = f"https://example.duckdns.org/api/webhook/{WEBHOOK_ID}"
+HOOK = f"/api/webhook/{WEBHOOK_ID}"
+EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 TWILIO_API = "https://api.twilio.com/2010-04-01"
 ALICE = "+14155552671"
 BOB = "+14155550123"
@@ -216,6 +220,34 @@ async def client(
     return await hass_client_no_auth()
 
 
+async def post_signed(
+    client: TestClient[Any, Any],
+    params: dict[str, str],
+    sign_url: str = PUBLIC_URL,
+    path: str = HOOK,
+) -> ClientResponse:
+    """Post a form to the webhook with the signature Twilio computes for sign_url."""
+    return await client.post(
+        path, data=params, headers={"X-Twilio-Signature": sign(sign_url, params)}
+    )
+
+
+def message_text(twiml: str) -> str:
+    """Return the text of a TwiML reply's message."""
+    message = ET.fromstring(twiml).find("Message")
+    assert message is not None, twiml
+    return message.text or ""
+
+
+async def text_and_read(
+    client: TestClient[Any, Any], body: str, sender: str = ALICE
+) -> str:
+    """Text the webhook like Twilio and return the reply's message text."""
+    response = await post_signed(client, sms_params(body, sender))
+    assert response.status == 200
+    return message_text(await response.text())
+
+
 @pytest.fixture
 def send_sms(setup_entry: MockConfigEntry, client: TestClient[Any, Any]) -> SendSms:
     """Post a correctly signed inbound SMS and return (status, body)."""
@@ -223,12 +255,7 @@ def send_sms(setup_entry: MockConfigEntry, client: TestClient[Any, Any]) -> Send
     async def _send(
         body: str, sender: str = ALICE, sid: str | None = None
     ) -> tuple[int, str]:
-        params = sms_params(body, sender, sid)
-        response = await client.post(
-            f"/api/webhook/{WEBHOOK_ID}",
-            data=params,
-            headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
-        )
+        response = await post_signed(client, sms_params(body, sender, sid))
         return response.status, await response.text()
 
     return _send

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from unittest.mock import patch
-import xml.etree.ElementTree as ET
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -23,20 +22,14 @@ from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import CONF_ENTITY_ID
 from homeassistant.core import HomeAssistant
 
-from .conftest import ALICE, BOB, CAROL, SENDER, Devices, SendSms
-
-
-def _text(body: str) -> str:
-    message = ET.fromstring(body).find("Message")
-    assert message is not None
-    return message.text or ""
+from .conftest import ALICE, BOB, CAROL, SENDER, Devices, SendSms, message_text
 
 
 async def reply(send_sms: SendSms, text: str, sender: str = ALICE) -> str:
     """Send a signed SMS and return the reply text."""
     status, body = await send_sms(text, sender)
     assert status == 200
-    return _text(body)
+    return message_text(body)
 
 
 async def test_device_on_off_toggle(send_sms: SendSms, devices: Devices) -> None:

@@ -26,8 +26,7 @@ from homeassistant.setup import async_setup_component
 from tools.dev_config import LED, MASTER, RELAY, sim_subentries
 
 from . import esphome_sim
-from .conftest import PUBLIC_URL, WEBHOOK_ID, sign, sms_params
-from .test_actions import _text
+from .conftest import text_and_read
 
 pytestmark = pytest.mark.skipif(
     (reason := esphome_sim.unavailable_reason()) is not None, reason=reason or ""
@@ -109,14 +108,7 @@ async def sms(
     assert await hass.config_entries.async_setup(entry.entry_id)
 
     async def _send(body: str) -> str:
-        params = sms_params(body, MASTER)
-        response = await client.post(
-            f"/api/webhook/{WEBHOOK_ID}",
-            data=params,
-            headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
-        )
-        assert response.status == 200
-        return _text(await response.text())
+        return await text_and_read(client, body, MASTER)
 
     return _send
 

@@ -21,8 +21,7 @@ from homeassistant.setup import async_setup_component
 from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 
-from .conftest import ALICE, PUBLIC_URL, WEBHOOK_ID, sign, sms_params
-from .test_actions import _text
+from .conftest import ALICE, text_and_read
 from .test_esphome_e2e import _wait_for_state
 
 RELAY = "switch.sms_iot_fake_relay"
@@ -80,14 +79,7 @@ async def sms(
     assert await hass.config_entries.async_setup(entry.entry_id)
 
     async def _send(body: str) -> str:
-        params = sms_params(body)
-        response = await client.post(
-            f"/api/webhook/{WEBHOOK_ID}",
-            data=params,
-            headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
-        )
-        assert response.status == 200
-        return _text(await response.text())
+        return await text_and_read(client, body)
 
     return _send
 

@@ -20,10 +20,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util.aiohttp import MockRequest
 
-from .conftest import ALICE, PUBLIC_URL, WEBHOOK_ID, Devices, SendSms, sign, sms_params
-
-EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
-HOOK = f"/api/webhook/{WEBHOOK_ID}"
+from .conftest import (
+    ALICE,
+    EMPTY,
+    HOOK,
+    PUBLIC_URL,
+    WEBHOOK_ID,
+    Devices,
+    SendSms,
+    sign,
+    sms_params,
+)
 
 
 async def test_rate_limit_per_sender(

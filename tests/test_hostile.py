@@ -25,6 +25,8 @@ from homeassistant.core import HomeAssistant
 from .conftest import (
     ALICE,
     BOB,
+    EMPTY,
+    HOOK,
     PUBLIC_URL,
     STRANGER,
     WEBHOOK_ID,
@@ -35,8 +37,6 @@ from .conftest import (
 
 CORPUS_SIZE = 10_000
 SEED = 20261123
-EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
-HOOK = f"/api/webhook/{WEBHOOK_ID}"
 FORM = "application/x-www-form-urlencoded"
 BODIES = [
     "all on",

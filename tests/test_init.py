@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
-from .conftest import PUBLIC_URL, WEBHOOK_ID, Devices, mock_twilio_api, sign, sms_params
+from .conftest import Devices, mock_twilio_api, post_signed, sms_params
 
 
 async def test_unload_unregisters_webhook(
@@ -25,18 +25,13 @@ async def test_unload_unregisters_webhook(
 ) -> None:
     """After unloading, the webhook no longer acts; reloading restores it."""
     params = sms_params("porch on")
-    headers = {"X-Twilio-Signature": sign(PUBLIC_URL, params)}
     assert await hass.config_entries.async_unload(setup_entry.entry_id)
     assert setup_entry.state is ConfigEntryState.NOT_LOADED
-    response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}", data=params, headers=headers
-    )
+    response = await post_signed(client, params)
     assert await response.text() == ""
     assert devices.porch.calls == []
     assert await hass.config_entries.async_setup(setup_entry.entry_id)
-    response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}", data=params, headers=headers
-    )
+    response = await post_signed(client, params)
     assert "Porch: ON" in await response.text()
 
 
@@ -65,11 +60,6 @@ async def test_remove_entry_without_cloudhook(
 ) -> None:
     """Removing an entry on an external URL unregisters its webhook."""
     await hass.config_entries.async_remove(setup_entry.entry_id)
-    params = sms_params("porch on")
-    response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}",
-        data=params,
-        headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
-    )
+    response = await post_signed(client, sms_params("porch on"))
     assert await response.text() == ""
     assert hass.config_entries.async_get_entry(setup_entry.entry_id) is None

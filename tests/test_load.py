@@ -27,7 +27,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from tools.entries import device_subentry, number_subentry
 
-from .conftest import PUBLIC_URL, WEBHOOK_ID, sign, sms_params
+from .conftest import post_signed, sms_params
 from .fake_devices import FakeSwitch
 
 SENDERS = [f"+1415555{1000 + i:04}" for i in range(20)]
@@ -74,11 +74,7 @@ async def test_load_no_errors_no_corruption(
 
     async def send(params: dict[str, str]) -> None:
         async with gate:
-            response = await client.post(
-                f"/api/webhook/{WEBHOOK_ID}",
-                data=params,
-                headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
-            )
+            response = await post_signed(client, params)
             replies[params["MessageSid"]] = (response.status, await response.text())
 
     await asyncio.gather(*(send(params) for params in messages))

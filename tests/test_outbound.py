@@ -34,11 +34,11 @@ from .conftest import (
     ALICE,
     BOB,
     CAROL,
+    HOOK,
     MESSAGING_SERVICE,
     PUBLIC_URL,
     SENDER,
-    WEBHOOK_ID,
-    sign,
+    post_signed,
 )
 
 STATUS_URL = f"{PUBLIC_URL}?kind=status"
@@ -318,11 +318,7 @@ async def _status(
         "AccountSid": ACCOUNT_SID,
         **extra,
     }
-    response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}?kind=status",
-        data=params,
-        headers={"X-Twilio-Signature": sign(STATUS_URL, params)},
-    )
+    response = await post_signed(client, params, STATUS_URL, f"{HOOK}?kind=status")
     return response.status
 
 
@@ -374,13 +370,8 @@ async def test_status_callbacks(
     assert (state.state, state.attributes["message_sid"]) == ("undelivered", sid2)
 
     params = {"MessageSid": sid2, "MessageStatus": "delivered", "To": BOB}
-    forged = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}?kind=status",
-        data=params,
-        headers={
-            "X-Twilio-Signature": sign(PUBLIC_URL, params)
-        },  # signed without ?kind
-    )
+    # Signed for the URL without ?kind=status: a callback moved to another purpose.
+    forged = await post_signed(client, params, PUBLIC_URL, f"{HOOK}?kind=status")
     assert forged.status == 403
     assert _sensor(hass, entity_registry, entry).state == "undelivered"
     assert len(events) == 4

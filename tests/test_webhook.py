@@ -32,11 +32,14 @@ from homeassistant.core import HomeAssistant
 
 from .conftest import (
     ALICE,
+    EMPTY,
+    HOOK,
     PUBLIC_URL,
     STRANGER,
     WEBHOOK_ID,
     Devices,
     SendSms,
+    post_signed,
     sign,
     sms_params,
 )
@@ -44,7 +47,6 @@ from .conftest import (
 VECTORS = json.loads(
     (Path(__file__).parent / "fixtures" / "twilio-signature-vectors.json").read_text()
 )
-EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 
 def _device_calls(devices: Devices) -> list[Any]:
@@ -69,7 +71,7 @@ async def _post_vector(
     )
     await hass.config_entries.async_reload(config_entry.entry_id)
     await hass.async_block_till_done()
-    path = f"/api/webhook/{WEBHOOK_ID}" + (f"?{url.query}" if url.query else "")
+    path = HOOK + (f"?{url.query}" if url.query else "")
     headers = {"X-Twilio-Signature": vector["signature"]} if vector["signature"] else {}
     response = await client.post(path, data=vector["params"], headers=headers)
     return response.status, await response.text()
@@ -139,7 +141,7 @@ async def test_signature_checked_against_public_url_not_request_url(
     params = sms_params("kitchen on")
     local = f"http://127.0.0.1:8123/api/webhook/{WEBHOOK_ID}"
     response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}",
+        HOOK,
         data=params,
         headers={"X-Twilio-Signature": sign(local, params)},
     )
@@ -165,7 +167,7 @@ async def test_unsigned_or_garbled_refused(
 ) -> None:
     """Unsigned, wrongly signed and undecodable requests are refused."""
     response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}",
+        HOOK,
         data=data if data is not None else sms_params("all on"),
         headers=headers,
     )
@@ -177,13 +179,9 @@ async def test_wrong_method_and_oversized(
     setup_entry: MockConfigEntry, client: TestClient[Any, Any]
 ) -> None:
     """GET is not allowed and oversized bodies are refused before parsing."""
-    assert (await client.get(f"/api/webhook/{WEBHOOK_ID}")).status == 405
+    assert (await client.get(HOOK)).status == 405
     params = sms_params("x" * 70_000)
-    response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}",
-        data=params,
-        headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
-    )
+    response = await post_signed(client, params)
     assert response.status == 413
 
 
@@ -199,11 +197,7 @@ async def test_signed_but_incomplete_refused(
     del params[missing]
     if missing == "MessageSid":
         del params["SmsSid"]
-    response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}",
-        data=params,
-        headers={"X-Twilio-Signature": sign(PUBLIC_URL, params)},
-    )
+    response = await post_signed(client, params)
     assert response.status == 400
     assert _device_calls(devices) == []
 
@@ -215,7 +209,7 @@ async def test_repeated_from_refused(
     params = [*sms_params("kitchen on", STRANGER).items(), ("From", ALICE)]
     signature = sign(PUBLIC_URL, MultiDict(params))  # type: ignore[arg-type]
     response = await client.post(
-        f"/api/webhook/{WEBHOOK_ID}",
+        HOOK,
         data=params,
         headers={"X-Twilio-Signature": signature},
     )

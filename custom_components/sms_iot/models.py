@@ -81,14 +81,11 @@ class SmsIotConfig:
     hourly_cap: int
     numbers: MappingProxyType[str, AuthorizedNumber]
     devices: tuple[Device, ...]
+    by_name: MappingProxyType[str, Device]
 
     def find_device(self, phrase: str) -> Device | None:
         """Return the configured device whose name or alias matches the phrase."""
-        wanted = normalize(phrase)
-        for device in self.devices:
-            if wanted == normalize(device.name) or wanted in device.aliases:
-                return device
-        return None
+        return self.by_name.get(normalize(phrase))
 
 
 @dataclass(slots=True)
@@ -158,6 +155,11 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
         hourly_cap=int(entry.options.get(CONF_HOURLY_CAP, DEFAULT_HOURLY_CAP)),
         numbers=MappingProxyType(numbers),
         devices=tuple(devices.values()),
+        # Names win over aliases; the device flow keeps both unique anyway.
+        by_name=MappingProxyType(
+            {alias: d for d in devices.values() for alias in d.aliases}
+            | {normalize(d.name): d for d in devices.values()}
+        ),
     )
 
 

@@ -16,16 +16,18 @@ def render_text(lines: Sequence[str], limit: int = MAX_REPLY_CHARS) -> str:
     text = "\n".join(lines)
     if len(text) <= limit:
         return text
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        suffix = f"\n(+{len(lines) - index} more lines)"
-        candidate = "\n".join([*kept, line])
-        if len(candidate) + len(suffix) > limit:
-            if not kept:
-                return line[: limit - 1] + "…"
-            return "\n".join(kept) + suffix
-        kept.append(line)
-    return "\n".join(kept)  # pragma: no cover - the loop always returns
+    kept = 0
+    length = -1  # the first line has no newline before it
+    # Keep whole lines while they and the "(+N more lines)" note still fit.
+    while (
+        length + 1 + len(lines[kept]) + len(f"\n(+{len(lines) - kept} more lines)")
+        <= limit
+    ):
+        length += 1 + len(lines[kept])
+        kept += 1
+    if not kept:
+        return lines[0][: limit - 1] + "…"
+    return "\n".join(lines[:kept]) + f"\n(+{len(lines) - kept} more lines)"
 
 
 # Replies repeat (the same states, the same refusals); the XML need not be built each time.

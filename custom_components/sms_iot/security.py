@@ -160,12 +160,14 @@ class OncePer:
     def __init__(self, interval: float = STRANGER_REFUSAL_INTERVAL) -> None:
         """Initialize with the interval in seconds."""
         self._interval = interval
-        self._last: dict[str, float] = {}
+        # Insertion order is time order: expired keys are always at the front.
+        self._last: OrderedDict[str, float] = OrderedDict()
 
     def allow(self, key: str) -> bool:
         """Return True (and remember it) if key was not allowed within the interval."""
         now = time.monotonic()
-        self._last = {k: t for k, t in self._last.items() if now - t < self._interval}
+        while self._last and now - next(iter(self._last.values())) >= self._interval:
+            self._last.popitem(last=False)
         if key in self._last:
             return False
         self._last[key] = now

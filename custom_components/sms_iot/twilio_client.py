@@ -130,13 +130,15 @@ async def async_create_message(
         kwargs["from_"] = sender
     if media_urls:
         kwargs["media_url"] = media_urls
-    for attempt in range(_RETRIES):
+    attempt = 0
+    while True:
         try:
             async with asyncio.timeout(TWILIO_TIMEOUT):
                 return await client.messages.create_async(**kwargs)
         except TwilioRestException as err:
-            if (err.status == 429 or err.status >= 500) and attempt + 1 < _RETRIES:
-                await asyncio.sleep(_BACKOFF * 2**attempt)
+            attempt += 1
+            if (err.status == 429 or err.status >= 500) and attempt < _RETRIES:
+                await asyncio.sleep(_BACKOFF * 2 ** (attempt - 1))
                 continue
             raise TwilioSendError(err.code, err.status, err.msg) from err
         except TimeoutError as err:
@@ -144,4 +146,3 @@ async def async_create_message(
             raise TwilioTimeoutError from err
         except ClientError as err:
             raise TwilioConnectionError from err
-    raise AssertionError  # pragma: no cover - the loop returns or raises
