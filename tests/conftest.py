@@ -16,6 +16,12 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     setup_test_component_platform,
 )
+from pytest_homeassistant_custom_component.plugins import (  # noqa: F401
+    # Re-exported so they win over pytest-aiohttp's and syrupy's fixtures of the same name,
+    # which newer plugin orders would otherwise pick.
+    aiohttp_client,
+    snapshot,
+)
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from twilio.request_validator import RequestValidator
 
