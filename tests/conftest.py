@@ -148,6 +148,7 @@ def config_entry() -> MockConfigEntry:
     """A configured entry: three devices, a controller, a watcher and a limited number."""
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=2,
         title=SENDER,
         unique_id=f"{ACCOUNT_SID}_{SENDER}",
         data={

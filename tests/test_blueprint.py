@@ -38,7 +38,7 @@ async def test_blueprint_texts_on_change(
         for e in er.async_entries_for_config_entry(
             entity_registry, twilio_entry.entry_id
         )
-        if e.domain == "notify" and e.original_name == "Carol"
+        if e.domain == "notify" and e.config_subentry_id == "num_carol"
     )
     assert await async_setup_component(
         hass,

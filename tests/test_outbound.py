@@ -279,15 +279,16 @@ async def test_notify_entities(
 ) -> None:
     """Each authorized number has a notify entity; the title becomes the first line."""
     entities = {
-        e.original_name: e.entity_id
+        e.config_subentry_id: e.entity_id
         for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
         if e.domain == "notify"
     }
-    assert set(entities) == {"Alice", "Bob", "Carol"}
+    assert set(entities) == {"num_alice", "num_bob", "num_carol"}
+    assert hass.states.get(entities["num_carol"]).name == f"SMS IoT {SENDER} Carol"
     await hass.services.async_call(
         "notify",
         "send_message",
-        {"entity_id": entities["Carol"], "title": "Porch", "message": "Light on"},
+        {"entity_id": entities["num_carol"], "title": "Porch", "message": "Light on"},
         blocking=True,
     )
     assert [(m["to"], m["body"]) for m in twilio.sent] == [(CAROL, "Porch\nLight on")]
@@ -299,12 +300,12 @@ async def test_notify_entities_follow_subentries(
     """Removing an authorized number removes its notify entity."""
     hass.config_entries.async_remove_subentry(entry, "num_bob")
     await hass.async_block_till_done()
-    names = {
-        e.original_name
+    subentries = {
+        e.config_subentry_id
         for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
         if e.domain == "notify"
     }
-    assert names == {"Alice", "Carol"}
+    assert subentries == {"num_alice", "num_carol"}
 
 
 async def _status(

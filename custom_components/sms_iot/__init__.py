@@ -11,7 +11,7 @@ from homeassistant.components import webhook as ha_webhook
 from homeassistant.const import CONF_WEBHOOK_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
@@ -21,6 +21,8 @@ from .const import (
     CONF_SENDER,
     DOMAIN,
 )
+from .entity import service_device_info
+from .migration import async_migrate_entry as async_migrate_entry
 from .models import SmsIotConfigEntry, async_build_data, dedupe_store
 from .services import async_setup_services
 from .twilio_client import (
@@ -56,7 +58,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="cannot_connect"
         ) from err
-    entry.runtime_data = await async_build_data(hass, entry, client)
+    # Created before the platforms: each number's device links to it by its id.
+    service = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **service_device_info(entry)
+    )
+    entry.runtime_data = await async_build_data(hass, entry, client, service.id)
     ha_webhook.async_register(
         hass,
         DOMAIN,

@@ -103,6 +103,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     """Handle a config flow for SMS IoT."""
 
     VERSION = 1
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Initialize the flow."""

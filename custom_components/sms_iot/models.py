@@ -96,6 +96,7 @@ class SmsIotData:
     validator: RequestValidator
     store: Store[dict[str, list[Any]]]
     client: Client
+    service_device_id: str
     dedupe: DedupeCache = field(default_factory=DedupeCache)
     stranger_refusals: OncePer = field(default_factory=OncePer)
     rate_limiter: TokenBucket = field(default_factory=TokenBucket)
@@ -171,7 +172,7 @@ def dedupe_store(
 
 
 async def async_build_data(
-    hass: HomeAssistant, entry: ConfigEntry, client: Client
+    hass: HomeAssistant, entry: ConfigEntry, client: Client, service_device_id: str
 ) -> SmsIotData:
     """Create the runtime data for a config entry, restoring the dedupe memory."""
     data = SmsIotData(
@@ -179,6 +180,7 @@ async def async_build_data(
         validator=RequestValidator(entry.data[CONF_AUTH_TOKEN]),
         store=dedupe_store(hass, entry),
         client=client,
+        service_device_id=service_device_id,
     )
     if stored := await data.store.async_load():
         data.dedupe.restore(stored)

@@ -6,7 +6,7 @@ from homeassistant.components.notify import NotifyEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import SmsIotEntity
+from .entity import SmsIotEntity, number_device_info
 from .models import AuthorizedNumber, SmsIotConfigEntry
 from .outbound import async_send
 
@@ -32,7 +32,13 @@ class SmsIotNotifyEntity(SmsIotEntity, NotifyEntity):
         """Initialize the entity."""
         super().__init__(entry, f"notify_{number.subentry_id}")
         self._number = number.number
-        self._attr_name = number.name
+        self._attr_name = None
+        self._attr_device_info = number_device_info(
+            entry,
+            number.subentry_id,
+            number.name,
+            entry.runtime_data.service_device_id,
+        )
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message, with the title as its first line."""
