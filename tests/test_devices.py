@@ -14,8 +14,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
+from custom_components.sms_iot import async_migrate_entry
 from custom_components.sms_iot.const import DOMAIN
-from homeassistant.loader import DATA_CUSTOM_COMPONENTS
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
@@ -26,8 +27,7 @@ from homeassistant.helpers import (
     issue_registry as ir,
     label_registry as lr,
 )
-
-from .conftest import Devices
+from homeassistant.loader import DATA_CUSTOM_COMPONENTS
 
 STORED_0_1_0 = json.loads(
     (Path(__file__).parent / "fixtures" / "registry_0_1_0.json").read_text()
@@ -180,4 +180,33 @@ async def test_migrates_0_1_0_layout_and_survives_restart(
         assert not er.async_get(restarted).deleted_entities
         await restarted.async_stop()
     assert f"custom integration '{DOMAIN}'" not in caplog.text
-    assert not [r for r in caplog.records if r.name.startswith(f"custom_components.{DOMAIN}")]
+    assert not [
+        r for r in caplog.records if r.name.startswith(f"custom_components.{DOMAIN}")
+    ]
+
+
+async def test_entry_from_a_newer_version_is_not_migrated(
+    hass: HomeAssistant, twilio_api: AiohttpClientMocker, config_entry: MockConfigEntry
+) -> None:
+    """A downgrade leaves a 2.x entry alone instead of misreading it."""
+    newer = MockConfigEntry(
+        domain=DOMAIN, version=2, data=config_entry.data, title=config_entry.title
+    )
+    newer.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(newer.entry_id)
+    assert newer.state is ConfigEntryState.MIGRATION_ERROR
+
+
+async def test_current_entry_needs_no_migration(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Migrating an entry already at 1.2 changes nothing."""
+    before = dr.async_entries_for_config_entry(device_registry, setup_entry.entry_id)
+    assert await async_migrate_entry(hass, setup_entry)
+    assert setup_entry.minor_version == 2
+    assert (
+        dr.async_entries_for_config_entry(device_registry, setup_entry.entry_id)
+        == before
+    )

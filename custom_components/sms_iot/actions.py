@@ -7,7 +7,6 @@ from collections.abc import Callable
 import logging
 import time
 
-from homeassistant.components.light import ATTR_BRIGHTNESS, ATTR_BRIGHTNESS_PCT
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     SERVICE_TOGGLE,
@@ -30,6 +29,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
 
 from .commands import ALL, Action, Command, ParseResult
+from .compat import ATTR_BRIGHTNESS, ATTR_BRIGHTNESS_PCT
 from .const import DEVICE_WAIT, EVENT_COMMAND
 from .models import AuthorizedNumber, Device, SmsIotConfig
 

@@ -7,7 +7,6 @@ import logging
 import re
 from typing import Any
 
-import voluptuous as vol
 from yarl import URL
 
 from homeassistant.components import webhook
@@ -31,6 +30,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
+from .compat import vol
 from .const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,

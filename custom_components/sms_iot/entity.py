@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
+from .compat import device_link
 from .const import DOMAIN
 from .models import SmsIotConfigEntry
 
@@ -35,18 +34,7 @@ def number_device_info(
         model="Authorized number",
         entry_type=DeviceEntryType.SERVICE,
     )
-    return info | _via(entry, service_device_id)
-
-
-def _via(entry: SmsIotConfigEntry, service_device_id: str) -> DeviceInfo:
-    """Return the DeviceInfo key linking a device to the entry's service device."""
-    link: dict[str, Any]
-    if "via_device_id" in DeviceInfo.__annotations__:
-        # Newer HA deprecates via_device: identifiers are unique per entry only.
-        link = {"via_device_id": service_device_id}
-    else:
-        link = {"via_device": (DOMAIN, entry.entry_id)}
-    return cast(DeviceInfo, link)
+    return info | device_link((DOMAIN, entry.entry_id), service_device_id)
 
 
 class SmsIotEntity(Entity):

@@ -8,6 +8,7 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
+from .compat import keep_in_entry_only
 from .const import DOMAIN, SUBENTRY_NUMBER
 from .entity import number_device_info, service_device_info
 from .models import SmsIotConfigEntry
@@ -34,7 +35,7 @@ def _async_split_number_devices(hass: HomeAssistant, entry: SmsIotConfigEntry) -
     service = devices.async_get_or_create(
         config_entry_id=entry.entry_id, **service_device_info(entry)
     )
-    _async_keep_out_of_subentries(devices, entry.entry_id, service)
+    keep_in_entry_only(devices, entry.entry_id, service)
     for subentry in entry.subentries.values():
         if subentry.subentry_type != SUBENTRY_NUMBER:
             continue
@@ -49,20 +50,3 @@ def _async_split_number_devices(hass: HomeAssistant, entry: SmsIotConfigEntry) -
             Platform.NOTIFY, DOMAIN, f"{entry.entry_id}_notify_{subentry.subentry_id}"
         ):
             entities.async_update_entity(entity_id, device_id=device.id)
-
-
-@callback
-def _async_keep_out_of_subentries(
-    devices: dr.DeviceRegistry, entry_id: str, service: dr.DeviceEntry
-) -> None:
-    """Leave the service device in the entry itself, in no subentry."""
-    if hasattr(service, "config_subentry_id"):
-        # HA >= 2026.8 kept one of the device's subentries when it split shared devices.
-        devices.async_update_device(service.id, **{"new_config_subentry_id": None})
-        return
-    for subentry_id in service.config_entries_subentries[entry_id] - {None}:
-        devices.async_update_device(
-            service.id,
-            remove_config_entry_id=entry_id,
-            remove_config_subentry_id=subentry_id,
-        )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import voluptuous as vol
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
@@ -15,6 +13,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
+from .compat import vol
 from .const import DOMAIN
 from .models import SmsIotConfigEntry
 from .outbound import MAX_MEDIA, async_send, resolve_targets

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
 from homeassistant.helpers import entity_registry as er
@@ -22,6 +20,7 @@ from homeassistant.helpers.selector import (
 )
 
 from .commands import ALL, normalize, parse
+from .compat import vol
 from .const import (
     CONF_ALIASES,
     CONF_DEFAULT_DEVICE,
