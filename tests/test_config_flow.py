@@ -25,7 +25,7 @@ from custom_components.sms_iot.const import (
     CONF_SENDER,
     DOMAIN,
 )
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -327,6 +327,9 @@ async def test_reauth(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert config_entry.data[CONF_AUTH_TOKEN] == "new-token"
+    # The reload runs to its end inside the test, leaving nothing scheduled behind it.
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
 
 
 async def test_reconfigure(
@@ -355,6 +358,8 @@ async def test_reconfigure(
     assert config_entry.data[CONF_SENDER] == "+14155550100"
     assert config_entry.data[CONF_PUBLIC_URL] == good[CONF_PUBLIC_URL]
     assert config_entry.data[CONF_AUTH_TOKEN] == "t2"
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
 
 
 async def test_reconfigure_checks_twilio_and_conflicts(

@@ -1,4 +1,4 @@
-"""Benchmark probe: time sms_iot's async_setup_entry inside the benchmarked hass process."""
+"""Benchmark probe, installed as the bench_probe integration: time sms_iot's setup in hass."""
 
 from __future__ import annotations
 
