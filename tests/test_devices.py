@@ -96,8 +96,10 @@ async def test_device_per_number(
     hass: HomeAssistant,
     setup_entry: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Three numbers: three number devices and one service device, each listed once."""
+    assert f"custom integration '{DOMAIN}'" not in caplog.text
     entry_id = setup_entry.entry_id
     assert _layout(hass, entry_id) == _expected(entry_id, "sms_iot_15005550006")
     devices = dr.async_entries_for_config_entry(device_registry, entry_id)
