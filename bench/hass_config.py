@@ -17,7 +17,7 @@ from tools.entries import (
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_SID = "AC" + "b" * 32
 AUTH_TOKEN = "bench" + "0" * 27
-SENDER = "+15005550006"
+TWILIO_NUMBER = "+15005550006"
 SENDERS = [f"+1415555{1000 + i:04}" for i in range(20)]
 STRANGER = "+14155550000"
 SMS_IOT_HOOK = "sms_iot_bench_" + "0" * 18
@@ -87,12 +87,12 @@ def write(config_dir: Path, port: int, with_sms_iot: bool) -> None:
         entries.append(
             make_entry(
                 "sms_iot",
-                SENDER,
-                f"{ACCOUNT_SID}_{SENDER}",
+                TWILIO_NUMBER,
+                f"{ACCOUNT_SID}_{TWILIO_NUMBER}",
                 sms_iot_data(
                     ACCOUNT_SID,
                     AUTH_TOKEN,
-                    SENDER,
+                    TWILIO_NUMBER,
                     SMS_IOT_HOOK,
                     f"http://127.0.0.1:{port}/api/webhook/{SMS_IOT_HOOK}",
                 ),

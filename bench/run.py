@@ -164,7 +164,7 @@ def environment(procs: Processes, workdir: Path) -> Iterator[dict[str, object]]:
             "fake-twilio",
             [PYTHON, "-m", "tools.fake_twilio", "--port", str(ports["twilio"]),
              "--account-sid", hass_config.ACCOUNT_SID, "--auth-token", AUTH_TOKEN,
-             "--number", hass_config.SENDER],
+             "--number", hass_config.TWILIO_NUMBER],
         )  # fmt: skip
         hass_config.write(workdir / "with_sms_iot", ports["hass"], with_sms_iot=True)
         hass_config.write(workdir / "baseline", ports["base"], with_sms_iot=False)

@@ -18,7 +18,7 @@ with atheris.instrument_imports():
 
     from custom_components.sms_iot.commands import MAX_COMMANDS, parse
     from custom_components.sms_iot.segments import MAX_BODY, segment_info, split_body
-    from custom_components.sms_iot.webhook import _read_form
+    from custom_components.sms_iot.twilio_webhook import _read_form
 
 _LOOP = asyncio.new_event_loop()
 

@@ -32,7 +32,7 @@ from custom_components.sms_iot.const import (
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
     CONF_PUBLIC_URL,
-    CONF_SENDER,
+    CONF_TWILIO_NUMBER,
     DOMAIN,
     PERMISSION_STATUS_ONLY,
 )
@@ -47,7 +47,7 @@ from .fake_devices import FakeLight, FakeSwitch
 
 ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
-SENDER = "+15005550006"
+TWILIO_NUMBER = "+15005550006"
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 PUBLIC_URL = f"https://example.duckdns.org/api/webhook/{WEBHOOK_ID}"
 HOOK = f"/api/webhook/{WEBHOOK_ID}"
@@ -96,8 +96,8 @@ def mock_twilio_api(
             "status": "active",
         },
     )
-    owned = [SENDER] if numbers is None else numbers
-    for number in {SENDER, *owned, "+14155550100"}:
+    owned = [TWILIO_NUMBER] if numbers is None else numbers
+    for number in {TWILIO_NUMBER, *owned, "+14155550100"}:
         aioclient_mock.get(
             f"{TWILIO_API}/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers.json",
             params={"PhoneNumber": number, "PageSize": 1},
@@ -149,12 +149,12 @@ def config_entry() -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
         minor_version=2,
-        title=SENDER,
-        unique_id=f"{ACCOUNT_SID}_{SENDER}",
+        title=TWILIO_NUMBER,
+        unique_id=f"{ACCOUNT_SID}_{TWILIO_NUMBER}",
         data={
             CONF_ACCOUNT_SID: ACCOUNT_SID,
             CONF_AUTH_TOKEN: AUTH_TOKEN,
-            CONF_SENDER: SENDER,
+            CONF_TWILIO_NUMBER: TWILIO_NUMBER,
             CONF_WEBHOOK_ID: WEBHOOK_ID,
             CONF_PUBLIC_URL: PUBLIC_URL,
             CONF_CLOUDHOOK: False,
@@ -206,7 +206,7 @@ def sms_params(
         "SmsSid": sid,
         "AccountSid": ACCOUNT_SID,
         "From": sender,
-        "To": SENDER,
+        "To": TWILIO_NUMBER,
         "Body": body,
         "NumMedia": "0",
         "NumSegments": "1",
@@ -277,7 +277,7 @@ async def twilio_server(
 ) -> AsyncGenerator[TestServer]:
     """The fake Twilio REST API on loopback, with the twilio library pointed at it."""
     server: TestServer = await aiohttp_server(
-        create_app(ACCOUNT_SID, AUTH_TOKEN, [SENDER, MESSAGING_SERVICE])
+        create_app(ACCOUNT_SID, AUTH_TOKEN, [TWILIO_NUMBER, MESSAGING_SERVICE])
     )
     undo = redirect_twilio(str(server.make_url("")))
     yield server

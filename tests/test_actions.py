@@ -17,12 +17,12 @@ from custom_components.sms_iot.const import (
     EVENT_RECEIVED,
     SUBENTRY_DEVICE,
 )
-from custom_components.sms_iot.reply import MAX_REPLY_CHARS
+from custom_components.sms_iot.phrase import MAX_REPLY_CHARS
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import CONF_ENTITY_ID
 from homeassistant.core import HomeAssistant
 
-from .conftest import ALICE, BOB, CAROL, SENDER, Devices, SendSms, message_text
+from .conftest import ALICE, BOB, CAROL, TWILIO_NUMBER, Devices, SendSms, message_text
 
 
 async def reply(send_sms: SendSms, text: str, sender: str = ALICE) -> str:
@@ -170,7 +170,7 @@ async def test_reply_is_what_device_reports_not_what_was_asked(
     """A light that only reaches 20% is reported at 20%, after waiting for 40%."""
     devices.kitchen.max_brightness = 51
     devices.kitchen.delay = 0.05
-    with patch("custom_components.sms_iot.actions.DEVICE_WAIT", 0.3):
+    with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.3):
         text = await reply(send_sms, "kitchen 40%")
     assert text == "Kitchen: ON 20% (not what was asked)."
 
@@ -180,7 +180,7 @@ async def test_hanging_device_answered_in_time(
 ) -> None:
     """A device that never reports still gets a truthful reply within the budget."""
     devices.porch.hang = True
-    with patch("custom_components.sms_iot.actions.DEVICE_WAIT", 0.2):
+    with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.2):
         started = time.monotonic()
         text = await reply(send_sms, "porch on")
     assert text == "Porch: no response (still OFF)."
@@ -191,8 +191,8 @@ async def test_budget_exhausted_skips(send_sms: SendSms, devices: Devices) -> No
     """Commands after the reply budget is spent are skipped, not run late."""
     devices.porch.hang = True
     with (
-        patch("custom_components.sms_iot.actions.DEVICE_WAIT", 0.2),
-        patch("custom_components.sms_iot.webhook.REPLY_BUDGET", 0.1),
+        patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.2),
+        patch("custom_components.sms_iot.inbox.REPLY_BUDGET", 0.1),
     ):
         text = await reply(send_sms, "porch on, kitchen on")
     assert text == (
@@ -219,7 +219,7 @@ async def test_events(
     assert data["config_entry_id"] == setup_entry.entry_id
     assert (data["from"], data["to"], data["body"], data["sender_name"]) == (
         ALICE,
-        SENDER,
+        TWILIO_NUMBER,
         "kitchen on, porch on",
         "Alice",
     )

@@ -22,7 +22,7 @@ from custom_components.sms_iot.const import (
     CONF_CLOUDHOOK,
     CONF_PUBLIC_URL,
     CONF_REPLY_TO_STRANGERS,
-    CONF_SENDER,
+    CONF_TWILIO_NUMBER,
     DOMAIN,
 )
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -31,12 +31,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.network import NoURLAvailableError
 
-from .conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, SENDER, mock_twilio_api
+from .conftest import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    PUBLIC_URL,
+    TWILIO_NUMBER,
+    mock_twilio_api,
+)
 
 USER_INPUT = {
     CONF_ACCOUNT_SID: ACCOUNT_SID,
     CONF_AUTH_TOKEN: AUTH_TOKEN,
-    CONF_SENDER: "(500) 555-0006",
+    CONF_TWILIO_NUMBER: "(500) 555-0006",
 }
 MESSAGING_SERVICE = "MG" + "a" * 32
 
@@ -72,12 +78,12 @@ async def test_full_flow(hass: HomeAssistant, twilio_api: AiohttpClientMocker) -
         result["flow_id"], {CONF_PUBLIC_URL: default}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == SENDER
-    assert result["result"].unique_id == f"{ACCOUNT_SID}_{SENDER}"
+    assert result["title"] == TWILIO_NUMBER
+    assert result["result"].unique_id == f"{ACCOUNT_SID}_{TWILIO_NUMBER}"
     assert result["data"] == {
         CONF_ACCOUNT_SID: ACCOUNT_SID,
         CONF_AUTH_TOKEN: AUTH_TOKEN,
-        CONF_SENDER: SENDER,
+        CONF_TWILIO_NUMBER: TWILIO_NUMBER,
         CONF_WEBHOOK_ID: webhook_id,
         CONF_CLOUDHOOK: False,
         CONF_PUBLIC_URL: default,
@@ -97,13 +103,13 @@ async def test_messaging_service_sender(
     aioclient_mock.get(url, status=404, json={"code": 20404, "status": 404})
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**USER_INPUT, CONF_SENDER: MESSAGING_SERVICE}
+        result["flow_id"], {**USER_INPUT, CONF_TWILIO_NUMBER: MESSAGING_SERVICE}
     )
-    assert result["errors"] == {CONF_SENDER: "invalid_number"}
+    assert result["errors"] == {CONF_TWILIO_NUMBER: "invalid_number"}
     mock_twilio_api(aioclient_mock)
     aioclient_mock.get(url, json={"sid": MESSAGING_SERVICE})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**USER_INPUT, CONF_SENDER: MESSAGING_SERVICE}
+        result["flow_id"], {**USER_INPUT, CONF_TWILIO_NUMBER: MESSAGING_SERVICE}
     )
     assert result["step_id"] == "webhook"
 
@@ -129,9 +135,9 @@ async def test_messaging_service_sender(
         ({"exc": ClientConnectionError()}, None, {"base": "cannot_connect"}),
         ({"exc": TimeoutError()}, None, {"base": "cannot_connect"}),
         ({"exc": ValueError("surprise")}, None, {"base": "unknown"}),
-        ({"numbers": []}, None, {CONF_SENDER: "invalid_number"}),
-        ({}, "not a number", {CONF_SENDER: "invalid_number"}),
-        ({}, "MG123", {CONF_SENDER: "invalid_number"}),
+        ({"numbers": []}, None, {CONF_TWILIO_NUMBER: "invalid_number"}),
+        ({}, "not a number", {CONF_TWILIO_NUMBER: "invalid_number"}),
+        ({}, "MG123", {CONF_TWILIO_NUMBER: "invalid_number"}),
     ],
 )
 async def test_user_errors_recover(
@@ -146,7 +152,7 @@ async def test_user_errors_recover(
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {**USER_INPUT, CONF_SENDER: sender or USER_INPUT[CONF_SENDER]},
+        {**USER_INPUT, CONF_TWILIO_NUMBER: sender or USER_INPUT[CONF_TWILIO_NUMBER]},
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
@@ -339,23 +345,23 @@ async def test_reconfigure(
     config_entry.add_to_hass(hass)
     result = await config_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
-    bad = {CONF_AUTH_TOKEN: "t", CONF_SENDER: "nope", CONF_PUBLIC_URL: "nope"}
+    bad = {CONF_AUTH_TOKEN: "t", CONF_TWILIO_NUMBER: "nope", CONF_PUBLIC_URL: "nope"}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], bad)
     assert result["errors"] == {
-        CONF_SENDER: "invalid_number",
+        CONF_TWILIO_NUMBER: "invalid_number",
         CONF_PUBLIC_URL: "invalid_url",
     }
     mock_twilio_api(twilio_api, numbers=["+14155550100"])
     good = {
         CONF_AUTH_TOKEN: "t2",
-        CONF_SENDER: "+1 415 555 0100",
+        CONF_TWILIO_NUMBER: "+1 415 555 0100",
         CONF_PUBLIC_URL: "https://proxy.example/api/webhook/x",
     }
     result = await hass.config_entries.flow.async_configure(result["flow_id"], good)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.unique_id == f"{ACCOUNT_SID}_+14155550100"
-    assert config_entry.data[CONF_SENDER] == "+14155550100"
+    assert config_entry.data[CONF_TWILIO_NUMBER] == "+14155550100"
     assert config_entry.data[CONF_PUBLIC_URL] == good[CONF_PUBLIC_URL]
     assert config_entry.data[CONF_AUTH_TOKEN] == "t2"
     await hass.async_block_till_done()
@@ -371,11 +377,15 @@ async def test_reconfigure_checks_twilio_and_conflicts(
     other.add_to_hass(hass)
     result = await config_entry.start_reconfigure_flow(hass)
     mock_twilio_api(twilio_api, account_status=HTTPStatus.UNAUTHORIZED)
-    same = {CONF_AUTH_TOKEN: "t", CONF_SENDER: SENDER, CONF_PUBLIC_URL: PUBLIC_URL}
+    same = {
+        CONF_AUTH_TOKEN: "t",
+        CONF_TWILIO_NUMBER: TWILIO_NUMBER,
+        CONF_PUBLIC_URL: PUBLIC_URL,
+    }
     result = await hass.config_entries.flow.async_configure(result["flow_id"], same)
     assert result["errors"] == {CONF_AUTH_TOKEN: "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**same, CONF_SENDER: "+14155550100"}
+        result["flow_id"], {**same, CONF_TWILIO_NUMBER: "+14155550100"}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"

@@ -20,7 +20,7 @@ from .conftest import (
     AUTH_TOKEN,
     BOB,
     CAROL,
-    SENDER,
+    TWILIO_NUMBER,
     WEBHOOK_ID,
     SendSms,
 )
@@ -38,7 +38,15 @@ async def test_diagnostics_redacted(
     await send_sms("hello", "+14155550000")
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_entry)
     text = json.dumps(diagnostics)
-    for secret in (ACCOUNT_SID, AUTH_TOKEN, SENDER, WEBHOOK_ID, ALICE, BOB, CAROL):
+    for secret in (
+        ACCOUNT_SID,
+        AUTH_TOKEN,
+        TWILIO_NUMBER,
+        WEBHOOK_ID,
+        ALICE,
+        BOB,
+        CAROL,
+    ):
         assert secret not in text
     assert diagnostics["entry"]["data"]["auth_token"] == "**REDACTED**"
     assert {n["number"] for n in diagnostics["authorized_numbers"]} == {

@@ -107,7 +107,7 @@ async def test_hung_device(
 ) -> None:
     """A device that takes the command and never reports gets a truthful reply in time."""
     device.ignore_commands = True
-    with patch("custom_components.sms_iot.actions.DEVICE_WAIT", 0.5):
+    with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.5):
         assert await sms("relay on") == "Relay: no response (still OFF)."
     assert len(device.commands) == 1
 
@@ -117,7 +117,7 @@ async def test_connection_dropped_mid_command(
 ) -> None:
     """The device drops off while switching: the reply says offline, without waiting out."""
     device.drop_on_command = True
-    with patch("custom_components.sms_iot.actions.DEVICE_WAIT", 30):
+    with patch("custom_components.sms_iot.act.DEVICE_WAIT", 30):
         assert await sms("relay on") == "Relay: offline"
     assert hass.states.get(RELAY).state == "unavailable"  # type: ignore[union-attr]
     assert await sms("relay on") == "Relay: offline"

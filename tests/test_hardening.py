@@ -13,8 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sms_iot.const import CONF_RATE_LIMIT, DOMAIN
-from custom_components.sms_iot.security import ALREADY_HANDLED
-from custom_components.sms_iot.webhook import SLOW_DOWN
+from custom_components.sms_iot.phrase import ALREADY_HANDLED, SLOW_DOWN
 from homeassistant.components.webhook import async_handle_webhook
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -53,7 +52,7 @@ async def test_rate_limit_per_sender(
     freezer.tick(20)  # refills one message per 20 s at 3 a minute
     assert "Porch: OFF" in (await send_sms("porch toggle"))[1]
     assert len(devices.porch.calls) == 4
-    counters = setup_entry.runtime_data.counters
+    counters = setup_entry.runtime_data.inbox.counters
     assert counters["rate_limited"] == 2
 
 
@@ -206,7 +205,7 @@ async def test_restart_between_deliveries(
     first = await send_sms("porch toggle", sid=sid)
     assert await hass.config_entries.async_unload(setup_entry.entry_id)
     assert await hass.config_entries.async_setup(setup_entry.entry_id)
-    assert len(setup_entry.runtime_data.dedupe) == 1
+    assert len(setup_entry.runtime_data.inbox.memory.cache) == 1
     assert await send_sms("porch toggle", sid=sid) == first
     assert devices.porch.calls == [("turn_on", {})]
 
@@ -237,7 +236,7 @@ async def test_restart_while_message_ran(
     devices: Devices,
 ) -> None:
     """A message stored as started but unanswered before a restart never runs again."""
-    assert len(setup_entry.runtime_data.dedupe) == 1  # the day-old one is forgotten
+    assert len(setup_entry.runtime_data.inbox.memory.cache) == 1  # the day-old one is forgotten
     _, body = await send_sms("porch toggle", sid=STARTED_SID)
     assert ALREADY_HANDLED in body
     assert devices.porch.calls == []

@@ -37,7 +37,7 @@ from .conftest import (
     HOOK,
     MESSAGING_SERVICE,
     PUBLIC_URL,
-    SENDER,
+    TWILIO_NUMBER,
     post_signed,
 )
 
@@ -76,8 +76,8 @@ async def test_send_to_number_and_name(
     }
     sent = twilio.sent
     assert [(m["to"], m["from"], m["body"]) for m in sent] == [
-        ("+14155550100", SENDER, "Garage open"),
-        (ALICE, SENDER, "Garage open"),
+        ("+14155550100", TWILIO_NUMBER, "Garage open"),
+        (ALICE, TWILIO_NUMBER, "Garage open"),
     ]
     assert {m["status_callback"] for m in sent} == {STATUS_URL}
 
@@ -284,7 +284,9 @@ async def test_notify_entities(
         if e.domain == "notify"
     }
     assert set(entities) == {"num_alice", "num_bob", "num_carol"}
-    assert hass.states.get(entities["num_carol"]).name == f"SMS IoT {SENDER} Carol"
+    assert (
+        hass.states.get(entities["num_carol"]).name == f"SMS IoT {TWILIO_NUMBER} Carol"
+    )
     await hass.services.async_call(
         "notify",
         "send_message",
@@ -315,7 +317,7 @@ async def _status(
         "MessageSid": sid,
         "MessageStatus": status,
         "To": BOB,
-        "From": SENDER,
+        "From": TWILIO_NUMBER,
         "AccountSid": ACCOUNT_SID,
         **extra,
     }

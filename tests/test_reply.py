@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from custom_components.sms_iot.reply import MAX_REPLY_CHARS, render_text, twiml
+from custom_components.sms_iot.phrase import MAX_REPLY_CHARS, render_text
+from custom_components.sms_iot.twilio_webhook import twiml
 
 
 def test_short_reply_unchanged() -> None:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 
-from custom_components.sms_iot.actions import describe_state
-from custom_components.sms_iot.security import (
-    DedupeCache,
-    mask_number,
-    signed_url,
-    to_e164,
-)
+from custom_components.sms_iot.dedupe import DedupeCache
+from custom_components.sms_iot.phone import mask_number, to_e164
+from custom_components.sms_iot.phrase import describe_state
+from custom_components.sms_iot.twilio_webhook import signed_url
 from homeassistant.core import State
 
 

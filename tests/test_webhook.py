@@ -26,8 +26,7 @@ from custom_components.sms_iot.const import (
     EVENT_RECEIVED,
     EVENT_UNAUTHORIZED,
 )
-from custom_components.sms_iot.reply import SORRY
-from custom_components.sms_iot.webhook import STRANGER_REFUSAL
+from custom_components.sms_iot.phrase import SORRY, STRANGER_REFUSAL
 from homeassistant.core import HomeAssistant
 
 from .conftest import (
@@ -278,7 +277,7 @@ async def test_unexpected_error_replies_sorry(
 ) -> None:
     """An unexpected failure still answers, and is logged."""
     with patch(
-        "custom_components.sms_iot.webhook.parse", side_effect=RuntimeError("boom")
+        "custom_components.sms_iot.inbox.understand", side_effect=RuntimeError("boom")
     ):
         status, body = await send_sms("kitchen on")
     assert status == 200

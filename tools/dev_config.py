@@ -23,7 +23,7 @@ from .entries import (
 
 ACCOUNT_SID = "AC" + "d" * 32
 AUTH_TOKEN = "develop" + "0" * 25
-SENDER = "+15005550006"
+TWILIO_NUMBER = "+15005550006"
 MASTER = "+14155552671"
 WEBHOOK_ID = "sms_iot_develop_" + "0" * 16
 DEVICE_MAC = "98:35:69:ab:f6:79"
@@ -86,9 +86,9 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
         )
         sms_iot = make_entry(
             "sms_iot",
-            SENDER,
-            f"{ACCOUNT_SID}_{SENDER}",
-            sms_iot_data(ACCOUNT_SID, AUTH_TOKEN, SENDER, WEBHOOK_ID, public_url),
+            TWILIO_NUMBER,
+            f"{ACCOUNT_SID}_{TWILIO_NUMBER}",
+            sms_iot_data(ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, WEBHOOK_ID, public_url),
             subentries=sim_subentries(),
         )
         write_entries(storage, [esphome, sms_iot])
@@ -97,7 +97,7 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
         "public_url": public_url,
         "auth_token": AUTH_TOKEN,
         "from": MASTER,
-        "to": SENDER,
+        "to": TWILIO_NUMBER,
         "account_sid": ACCOUNT_SID,
     }
     (config_dir / "sms_iot_develop.json").write_text(json.dumps(info, indent=2))

@@ -18,12 +18,14 @@ from .const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
-    CONF_SENDER,
+    CONF_TWILIO_NUMBER,
     DOMAIN,
 )
+from .dedupe import MessageMemory, store
 from .entity import service_device_info
+from .inbox import Inbox
 from .migration import async_migrate_entry as async_migrate_entry
-from .models import SmsIotConfigEntry, async_build_data, dedupe_store
+from .models import SmsIotConfigEntry, SmsIotData, build_config
 from .services import async_setup_services
 from .twilio_client import (
     TwilioAuthError,
@@ -31,7 +33,7 @@ from .twilio_client import (
     async_create_client,
     async_verify,
 )
-from .webhook import async_handle_webhook
+from .twilio_webhook import SignatureWatch, async_handle_webhook
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [Platform.NOTIFY, Platform.SENSOR]
@@ -49,7 +51,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         hass, entry.data[CONF_ACCOUNT_SID], entry.data[CONF_AUTH_TOKEN]
     )
     try:
-        await async_verify(client, entry.data[CONF_SENDER])
+        await async_verify(client, entry.data[CONF_TWILIO_NUMBER])
     except TwilioAuthError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -62,7 +64,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
     service = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **service_device_info(entry)
     )
-    entry.runtime_data = await async_build_data(hass, entry, client, service.id)
+    memory = MessageMemory(hass, entry.entry_id)
+    await memory.async_load()
+    config = build_config(entry)
+    entry.runtime_data = SmsIotData(
+        config=config,
+        client=client,
+        service_device_id=service.id,
+        inbox=Inbox(hass, entry.entry_id, config, memory),
+        signatures=SignatureWatch(entry.data[CONF_AUTH_TOKEN]),
+    )
     ha_webhook.async_register(
         hass,
         DOMAIN,
@@ -80,13 +91,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Unload a config entry."""
     ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
-    await entry.runtime_data.store.async_save(entry.runtime_data.dedupe.export())
+    await entry.runtime_data.inbox.memory.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
     """Delete the entry's dedupe memory and the cloudhook created for it."""
-    await dedupe_store(hass, entry).async_remove()
+    await store(hass, entry.entry_id).async_remove()
     if entry.data.get(CONF_CLOUDHOOK) and "cloud" in hass.config.components:
         # Imported late: cloud is optional and heavy, loaded only when configured.
         from homeassistant.components import cloud  # noqa: PLC0415

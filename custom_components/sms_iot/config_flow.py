@@ -11,6 +11,7 @@ from yarl import URL
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -39,14 +40,14 @@ from .const import (
     CONF_PUBLIC_URL,
     CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
-    CONF_SENDER,
+    CONF_TWILIO_NUMBER,
     DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
     DOMAIN,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
 )
-from .security import to_e164
+from .phone import to_e164
 from .subentry_flow import AuthorizedNumberFlow, DeviceFlow
 from .twilio_client import (
     TwilioAuthError,
@@ -78,7 +79,7 @@ _CREDENTIALS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_ACCOUNT_SID): _TEXT,
         vol.Required(CONF_AUTH_TOKEN): _PASSWORD,
-        vol.Required(CONF_SENDER): _TEXT,
+        vol.Required(CONF_TWILIO_NUMBER): _TEXT,
     }
 )
 
@@ -126,28 +127,55 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         return {SUBENTRY_NUMBER: AuthorizedNumberFlow, SUBENTRY_DEVICE: DeviceFlow}
 
     async def _async_check(
-        self, account_sid: str, auth_token: str, sender: str, errors: dict[str, str]
+        self,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
+        errors: dict[str, str],
     ) -> None:
-        """Verify credentials and sender with Twilio, filling errors by field."""
+        """Verify credentials and the Twilio number with Twilio, filling errors by field."""
         client = async_create_client(self.hass, account_sid, auth_token)
         try:
-            await async_verify(client, sender)
+            await async_verify(client, twilio_number)
         except TwilioAuthError:
             errors[CONF_AUTH_TOKEN] = "invalid_auth"
         except TwilioSenderError:
-            errors[CONF_SENDER] = "invalid_number"
+            errors[CONF_TWILIO_NUMBER] = "invalid_number"
         except TwilioConnectionError:
             errors["base"] = "cannot_connect"
         except Exception:
             _LOGGER.exception("Unexpected error checking Twilio credentials")
             errors["base"] = "unknown"
 
-    def _normalize_sender(self, sender: str) -> str | None:
-        """Return the sender as E.164 or a Messaging Service SID, or None if invalid."""
-        sender = sender.strip()
-        if is_messaging_service(sender):
-            return sender if _MESSAGING_SERVICE_SID.match(sender) else None
-        return to_e164(sender, self.hass.config.country)
+    async def _async_validate_account(
+        self,
+        account_sid: str,
+        auth_token: str,
+        raw_number: str,
+        errors: dict[str, str],
+    ) -> str | None:
+        """Return the Twilio number once unique and accepted by Twilio; else fill errors."""
+        twilio_number = self._normalize_twilio_number(raw_number)
+        if twilio_number is None:
+            errors[CONF_TWILIO_NUMBER] = "invalid_number"
+            return None
+        unique_id = f"{account_sid}_{twilio_number}"
+        if self.source != SOURCE_RECONFIGURE or (
+            unique_id != self._get_reconfigure_entry().unique_id
+        ):
+            await self.async_set_unique_id(unique_id)
+            self._abort_if_unique_id_configured()
+        if errors:
+            return None
+        await self._async_check(account_sid, auth_token, twilio_number, errors)
+        return None if errors else twilio_number
+
+    def _normalize_twilio_number(self, value: str) -> str | None:
+        """Return E.164 or a Messaging Service SID, or None if invalid."""
+        value = value.strip()
+        if is_messaging_service(value):
+            return value if _MESSAGING_SERVICE_SID.match(value) else None
+        return to_e164(value, self.hass.config.country)
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -156,20 +184,17 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             account_sid = user_input[CONF_ACCOUNT_SID].strip()
-            sender = self._normalize_sender(user_input[CONF_SENDER])
-            if sender is None:
-                errors[CONF_SENDER] = "invalid_number"
-            else:
-                await self.async_set_unique_id(f"{account_sid}_{sender}")
-                self._abort_if_unique_id_configured()
-                await self._async_check(
-                    account_sid, user_input[CONF_AUTH_TOKEN], sender, errors
-                )
-            if not errors:
+            twilio_number = await self._async_validate_account(
+                account_sid,
+                user_input[CONF_AUTH_TOKEN],
+                user_input[CONF_TWILIO_NUMBER],
+                errors,
+            )
+            if twilio_number is not None:
                 self._data = {
                     CONF_ACCOUNT_SID: account_sid,
                     CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN],
-                    CONF_SENDER: sender,
+                    CONF_TWILIO_NUMBER: twilio_number,
                 }
                 return await self.async_step_webhook()
         return self.async_show_form(
@@ -223,7 +248,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 if uses_cloudhook:
                     self._cloudhook = None  # the entry owns it now
                 return self.async_create_entry(
-                    title=self._data[CONF_SENDER],
+                    title=self._data[CONF_TWILIO_NUMBER],
                     data={
                         **self._data,
                         CONF_PUBLIC_URL: default,
@@ -270,7 +295,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
             await self._async_check(
                 entry.data[CONF_ACCOUNT_SID],
                 user_input[CONF_AUTH_TOKEN],
-                entry.data[CONF_SENDER],
+                entry.data[CONF_TWILIO_NUMBER],
                 errors,
             )
             if not errors:
@@ -287,43 +312,34 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the auth token, the sender or the public webhook URL."""
+        """Change the auth token, the Twilio number or the public webhook URL."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            sender = self._normalize_sender(user_input[CONF_SENDER])
             public_url = user_input[CONF_PUBLIC_URL].strip()
             if not _valid_public_url(public_url):
                 errors[CONF_PUBLIC_URL] = "invalid_url"
-            if sender is None:
-                errors[CONF_SENDER] = "invalid_number"
-            else:
-                unique_id = f"{entry.data[CONF_ACCOUNT_SID]}_{sender}"
-                if unique_id != entry.unique_id:
-                    await self.async_set_unique_id(unique_id)
-                    self._abort_if_unique_id_configured()
-            if sender is not None and not errors:
-                await self._async_check(
-                    entry.data[CONF_ACCOUNT_SID],
-                    user_input[CONF_AUTH_TOKEN],
-                    sender,
-                    errors,
-                )
-            if sender is not None and not errors:
+            twilio_number = await self._async_validate_account(
+                entry.data[CONF_ACCOUNT_SID],
+                user_input[CONF_AUTH_TOKEN],
+                user_input[CONF_TWILIO_NUMBER],
+                errors,
+            )
+            if twilio_number is not None:
                 return self.async_update_reload_and_abort(
                     entry,
-                    unique_id=f"{entry.data[CONF_ACCOUNT_SID]}_{sender}",
-                    title=sender,
+                    unique_id=f"{entry.data[CONF_ACCOUNT_SID]}_{twilio_number}",
+                    title=twilio_number,
                     data_updates={
                         CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN],
-                        CONF_SENDER: sender,
+                        CONF_TWILIO_NUMBER: twilio_number,
                         CONF_PUBLIC_URL: public_url,
                     },
                 )
         schema = vol.Schema(
             {
                 vol.Required(CONF_AUTH_TOKEN): _PASSWORD,
-                vol.Required(CONF_SENDER): _TEXT,
+                vol.Required(CONF_TWILIO_NUMBER): _TEXT,
                 vol.Required(CONF_PUBLIC_URL): _URL,
             }
         )

@@ -6,7 +6,8 @@ DOMAIN: Final = "sms_iot"
 
 CONF_ACCOUNT_SID: Final = "account_sid"
 CONF_AUTH_TOKEN: Final = "auth_token"
-CONF_SENDER: Final = "sender"
+# The number (or Messaging Service) that receives commands; stored as "sender" since 0.1.0.
+CONF_TWILIO_NUMBER: Final = "sender"
 CONF_PUBLIC_URL: Final = "public_url"
 CONF_CLOUDHOOK: Final = "cloudhook"
 CONF_REPLY_TO_STRANGERS: Final = "reply_to_strangers"

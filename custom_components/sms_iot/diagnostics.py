@@ -13,15 +13,15 @@ from .const import (
     CONF_AUTH_TOKEN,
     CONF_NUMBER,
     CONF_PUBLIC_URL,
-    CONF_SENDER,
+    CONF_TWILIO_NUMBER,
 )
 from .models import SmsIotConfigEntry
-from .security import mask_number
+from .phone import mask_number
 
 TO_REDACT = {
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
-    CONF_SENDER,
+    CONF_TWILIO_NUMBER,
     CONF_WEBHOOK_ID,
     CONF_PUBLIC_URL,
     CONF_NUMBER,
@@ -35,6 +35,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return diagnostics for a config entry."""
     config = entry.runtime_data.config
+    inbox = entry.runtime_data.inbox
     return {
         "entry": {
             "data": async_redact_data(dict(entry.data), TO_REDACT),
@@ -64,7 +65,7 @@ async def async_get_config_entry_diagnostics(
             }
             for device in config.devices
         ],
-        "remembered_message_sids": len(entry.runtime_data.dedupe),
-        "counters": dict(sorted(entry.runtime_data.counters.items())),
-        "recent_commands": list(entry.runtime_data.recent),
+        "remembered_message_sids": len(inbox.memory.cache),
+        "counters": dict(sorted(inbox.counters.items())),
+        "recent_commands": list(inbox.recent),
     }

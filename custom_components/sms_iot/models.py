@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections import Counter, deque
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING
 
-from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ENTITY_ID
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.storage import Store
 
 from .commands import normalize
 from .const import (
     CONF_ALIASES,
-    CONF_AUTH_TOKEN,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
     CONF_HOURLY_CAP,
@@ -27,18 +22,19 @@ from .const import (
     CONF_PUBLIC_URL,
     CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
-    CONF_SENDER,
+    CONF_TWILIO_NUMBER,
     DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
-    DOMAIN,
     PERMISSION_CONTROL,
-    RECENT_COMMANDS,
-    SIGNATURE_FAILURE_WINDOW,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
 )
+from .limits import SlidingWindow
 from .message_status import MessageStatuses
-from .security import DedupeCache, OncePer, SlidingWindow, TokenBucket
+
+if TYPE_CHECKING:
+    from .inbox import Inbox
+    from .twilio_webhook import SignatureWatch
 
 type SmsIotConfigEntry = ConfigEntry[SmsIotData]
 
@@ -75,7 +71,7 @@ class SmsIotConfig:
     """Frozen view of the entry's configuration, rebuilt when it changes."""
 
     public_url: str
-    sender: str
+    twilio_number: str
     reply_to_strangers: bool
     rate_limit: int
     hourly_cap: int
@@ -90,31 +86,15 @@ class SmsIotConfig:
 
 @dataclass(slots=True)
 class SmsIotData:
-    """Runtime data of an SMS IoT config entry."""
+    """Runtime data of an SMS IoT config entry: the config view and the objects that own state."""
 
     config: SmsIotConfig
-    validator: RequestValidator
-    store: Store[dict[str, list[Any]]]
     client: Client
     service_device_id: str
-    dedupe: DedupeCache = field(default_factory=DedupeCache)
-    stranger_refusals: OncePer = field(default_factory=OncePer)
-    rate_limiter: TokenBucket = field(default_factory=TokenBucket)
-    slowed_down: set[str] = field(default_factory=set)
-    signature_issue_raised: bool = False
-    signature_failures: SlidingWindow = field(
-        default_factory=lambda: SlidingWindow(SIGNATURE_FAILURE_WINDOW)
-    )
+    inbox: Inbox
+    signatures: SignatureWatch
     outbound: SlidingWindow = field(default_factory=lambda: SlidingWindow(3600))
     statuses: MessageStatuses = field(default_factory=MessageStatuses)
-    counters: Counter[str] = field(default_factory=Counter)
-    recent: deque[dict[str, Any]] = field(
-        default_factory=lambda: deque(maxlen=RECENT_COMMANDS)
-    )
-
-    def save_dedupe(self) -> None:
-        """Schedule writing the dedupe memory, so a restart never runs a message twice."""
-        self.store.async_delay_save(self.dedupe.export, 1.0)
 
 
 def build_config(entry: ConfigEntry) -> SmsIotConfig:
@@ -150,7 +130,7 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
         )
     return SmsIotConfig(
         public_url=entry.data[CONF_PUBLIC_URL],
-        sender=entry.data[CONF_SENDER],
+        twilio_number=entry.data[CONF_TWILIO_NUMBER],
         reply_to_strangers=entry.options.get(CONF_REPLY_TO_STRANGERS, False),
         rate_limit=int(entry.options.get(CONF_RATE_LIMIT, DEFAULT_RATE_LIMIT)),
         hourly_cap=int(entry.options.get(CONF_HOURLY_CAP, DEFAULT_HOURLY_CAP)),
@@ -162,26 +142,3 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
             | {normalize(d.name): d for d in devices.values()}
         ),
     )
-
-
-def dedupe_store(
-    hass: HomeAssistant, entry: ConfigEntry
-) -> Store[dict[str, list[Any]]]:
-    """Return the store that keeps an entry's dedupe memory across restarts."""
-    return Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.messages")
-
-
-async def async_build_data(
-    hass: HomeAssistant, entry: ConfigEntry, client: Client, service_device_id: str
-) -> SmsIotData:
-    """Create the runtime data for a config entry, restoring the dedupe memory."""
-    data = SmsIotData(
-        config=build_config(entry),
-        validator=RequestValidator(entry.data[CONF_AUTH_TOKEN]),
-        store=dedupe_store(hass, entry),
-        client=client,
-        service_device_id=service_device_id,
-    )
-    if stored := await data.store.async_load():
-        data.dedupe.restore(stored)
-    return data

@@ -12,7 +12,7 @@ from .commands import normalize
 from .const import DOMAIN
 from .message_status import MessageStatus
 from .models import SmsIotConfigEntry
-from .security import mask_number, to_e164
+from .phone import mask_number, to_e164
 from .segments import segment_info, split_body
 from .twilio_client import (
     TwilioConnectionError,
@@ -20,6 +20,7 @@ from .twilio_client import (
     TwilioTimeoutError,
     async_create_message,
 )
+from .twilio_webhook import status_callback_url
 
 MAX_MEDIA = 10
 _INVALID_RECIPIENT = {21211, 21614, 21635}
@@ -77,7 +78,7 @@ async def async_send(
             translation_key="hourly_cap",
             translation_placeholders={"cap": str(cap), "needed": str(needed)},
         )
-    callback = f"{data.config.public_url.split('?', 1)[0]}?kind=status"
+    callback = status_callback_url(data.config.public_url)
     results: list[dict[str, Any]] = []
     for to in recipients:
         for index, part in enumerate(parts):
@@ -124,11 +125,11 @@ async def _async_send_one(
     data = entry.runtime_data
     placeholders = {
         "number": mask_number(to),
-        "sender": mask_number(data.config.sender),
+        "sender": mask_number(data.config.twilio_number),
     }
     try:
         return await async_create_message(
-            data.client, data.config.sender, to, body, media, callback
+            data.client, data.config.twilio_number, to, body, media, callback
         )
     except TwilioSendError as err:
         error, key = _send_error(err)

@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .entity import SmsIotEntity
 from .message_status import STATUSES, MessageStatus
 from .models import SmsIotConfigEntry
-from .security import mask_number
+from .phone import mask_number
 
 PARALLEL_UPDATES = 0
 

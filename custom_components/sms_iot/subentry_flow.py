@@ -32,7 +32,7 @@ from .const import (
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
 )
-from .security import to_e164
+from .phone import to_e164
 
 _DEVICE_DOMAINS = ["light", "switch"]
 

@@ -44,9 +44,9 @@ class TwilioSenderError(TwilioError):
     """The phone number or Messaging Service does not belong to the account."""
 
 
-def is_messaging_service(sender: str) -> bool:
-    """Return True if the sender is a Messaging Service SID rather than a number."""
-    return sender.upper().startswith("MG")
+def is_messaging_service(twilio_number: str) -> bool:
+    """Return True if the Twilio number is a Messaging Service SID rather than a number."""
+    return twilio_number.upper().startswith("MG")
 
 
 def async_create_client(
@@ -59,8 +59,8 @@ def async_create_client(
     return Client(account_sid, auth_token, http_client=http_client)
 
 
-async def async_verify(client: Client, sender: str) -> str:
-    """Check credentials and sender with Twilio; return the account's friendly name."""
+async def async_verify(client: Client, twilio_number: str) -> str:
+    """Check the credentials and the Twilio number with Twilio; return the account's friendly name."""
     try:
         async with asyncio.timeout(TWILIO_TIMEOUT):
             try:
@@ -70,10 +70,10 @@ async def async_verify(client: Client, sender: str) -> str:
             except TwilioRestException as err:
                 raise _error(err, TwilioAuthError) from err
             try:
-                if is_messaging_service(sender):
-                    await client.messaging.v1.services(sender).fetch_async()
+                if is_messaging_service(twilio_number):
+                    await client.messaging.v1.services(twilio_number).fetch_async()
                 elif not await client.incoming_phone_numbers.list_async(
-                    phone_number=sender, limit=1
+                    phone_number=twilio_number, limit=1
                 ):
                     raise TwilioSenderError
             except TwilioRestException as err:
@@ -112,7 +112,7 @@ _BACKOFF = 0.5
 
 async def async_create_message(
     client: Client,
-    sender: str,
+    twilio_number: str,
     to: str,
     body: str,
     media_urls: list[str],
@@ -124,10 +124,10 @@ async def async_create_message(
         "body": body,
         "status_callback": status_callback,
     }
-    if is_messaging_service(sender):
-        kwargs["messaging_service_sid"] = sender
+    if is_messaging_service(twilio_number):
+        kwargs["messaging_service_sid"] = twilio_number
     else:
-        kwargs["from_"] = sender
+        kwargs["from_"] = twilio_number
     if media_urls:
         kwargs["media_url"] = media_urls
     attempt = 0

@@ -1,0 +1,237 @@
+"""Carry out understood commands on the sender's permitted entities; report outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import logging
+import time
+
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TOGGLE,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import (
+    Context,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_track_state_change_event
+
+from .commands import ALL, Action, Command, ParseResult
+from .compat import ATTR_BRIGHTNESS, ATTR_BRIGHTNESS_PCT
+from .const import DEVICE_WAIT, EVENT_COMMAND
+from .models import AuthorizedNumber, Device, SmsIotConfig
+from .outcomes import DeviceReport, Item, Note, Notice, Outcome
+from .phrase import describe_state
+
+_LOGGER = logging.getLogger(__name__)
+
+_SERVICES = {
+    Action.ON: SERVICE_TURN_ON,
+    Action.OFF: SERVICE_TURN_OFF,
+    Action.TOGGLE: SERVICE_TOGGLE,
+    Action.BRIGHTNESS: SERVICE_TURN_ON,
+}
+
+
+def _reached(command: Command, before: State | None, state: State) -> bool:
+    """Return True once the entity reports what the command asked for."""
+    if command.action is Action.TOGGLE:
+        return before is None or state.state != before.state
+    if command.action is Action.OFF or command.brightness == 0:
+        return state.state == STATE_OFF
+    if state.state != STATE_ON:
+        return False
+    if command.action is Action.BRIGHTNESS:
+        brightness = state.attributes.get(ATTR_BRIGHTNESS)
+        wanted = command.brightness or 0
+        return (
+            isinstance(brightness, int | float)
+            and abs(brightness * 100 / 255 - wanted) <= 1.5
+        )
+    return True
+
+
+def _offline(state: State | None) -> bool:
+    """Return True if the entity is gone or unavailable."""
+    return state is None or state.state == STATE_UNAVAILABLE
+
+
+class Executor:
+    """Execute one message's commands for one authorized number within a time budget."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        config: SmsIotConfig,
+        number: AuthorizedNumber,
+        context: Context,
+        entry_id: str,
+        deadline: float,
+    ) -> None:
+        """Initialize the executor."""
+        self._hass = hass
+        self._config = config
+        self._number = number
+        self._context = context
+        self._entry_id = entry_id
+        self._deadline = deadline
+
+    async def async_run(self, parsed: ParseResult) -> list[Item]:
+        """Run all commands in order and return what each produced."""
+        items: list[Item] = []
+        for command in parsed.commands:
+            items.extend(await self._async_command(command))
+        items.extend(Notice(Note.NOT_UNDERSTOOD, text) for text in parsed.unknown)
+        if parsed.truncated:
+            items.append(Notice(Note.TRUNCATED))
+        return items
+
+    async def _async_command(self, command: Command) -> list[Item]:
+        """Run one command."""
+        if command.action is Action.HELP:
+            return [Notice(Note.HELP)]
+        devices = self._targets(command)
+        if isinstance(devices, Notice):
+            return [devices]
+        if command.action is Action.STATUS:
+            return [self._status(device) for device in devices]
+        if not self._number.can_control:
+            return [Notice(Note.STATUS_ONLY)]
+        if command.action is Action.BRIGHTNESS:
+            if not (lights := [d for d in devices if d.domain == "light"]):
+                return [Notice(Note.NOT_A_LIGHT, devices[0].name)]
+            devices = lights
+        return list(
+            await asyncio.gather(
+                *(self._async_switch(device, command) for device in devices)
+            )
+        )
+
+    def _targets(self, command: Command) -> list[Device] | Notice:
+        """Return the permitted devices a command is about, or why there are none."""
+        permitted = self._number.devices
+        if not permitted:
+            return Notice(Note.NO_DEVICES)
+        if command.target == ALL or (
+            command.target is None and command.action is Action.STATUS
+        ):
+            return list(permitted)
+        if command.target is None:
+            if self._number.default_device is None:
+                return Notice(Note.NAME_ONE, permitted[0].name)
+            return [self._number.default_device]
+        device = self._config.find_device(command.target)
+        if device is None:
+            return Notice(Note.UNKNOWN_DEVICE, command.target)
+        if device not in permitted:
+            return Notice(Note.NOT_PERMITTED, device.name)
+        return [device]
+
+    def _status(self, device: Device) -> DeviceReport:
+        """Report a device's current state."""
+        state = self._hass.states.get(device.entity_id)
+        return DeviceReport(device, None, state, state)
+
+    async def _async_switch(self, device: Device, command: Command) -> DeviceReport:
+        """Switch one device and wait for the state it reports."""
+        before = self._hass.states.get(device.entity_id)
+        if _offline(before):
+            return self._report(device, command, Outcome.OFFLINE, before)
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            return DeviceReport(device, Outcome.SKIPPED, before, before)
+        try:
+            async with asyncio.timeout(min(remaining, DEVICE_WAIT)):
+                await self._async_call_and_wait(device, command, before)
+        except TimeoutError:
+            return self._report(device, command, Outcome.TIMEOUT, before)
+        except HomeAssistantError as err:
+            _LOGGER.warning("Switching %s failed: %s", device.entity_id, err)
+            return self._report(device, command, Outcome.FAILED, before)
+        return self._report(device, command, Outcome.OK, before)
+
+    async def _async_call_and_wait(
+        self, device: Device, command: Command, before: State | None
+    ) -> None:
+        """Call the service, then wait until the device reports the asked state."""
+        reached = self._hass.loop.create_future()
+
+        @callback
+        def _changed(event: Event[EventStateChangedData]) -> None:
+            new_state = event.data["new_state"]
+            # A device that drops off the network mid-command will not answer: stop waiting.
+            if (
+                new_state is not None
+                and not reached.done()
+                and (
+                    new_state.state == STATE_UNAVAILABLE
+                    or _reached(command, before, new_state)
+                )
+            ):
+                reached.set_result(None)
+
+        unsub: Callable[[], None] = async_track_state_change_event(
+            self._hass, device.entity_id, _changed
+        )
+        try:
+            await self._hass.services.async_call(
+                device.domain,
+                _SERVICES[command.action],
+                self._service_data(device, command),
+                blocking=True,
+                context=self._context,
+            )
+            current = self._hass.states.get(device.entity_id)
+            if current is None or not (
+                command.action is not Action.TOGGLE
+                and _reached(command, before, current)
+            ):
+                await reached
+        finally:
+            unsub()
+
+    @staticmethod
+    def _service_data(device: Device, command: Command) -> dict[str, object]:
+        """Return the service data for a command."""
+        data: dict[str, object] = {ATTR_ENTITY_ID: device.entity_id}
+        if command.action is Action.BRIGHTNESS:
+            data[ATTR_BRIGHTNESS_PCT] = command.brightness
+        return data
+
+    def _report(
+        self,
+        device: Device,
+        command: Command,
+        outcome: Outcome,
+        before: State | None,
+    ) -> DeviceReport:
+        """Observe the device, fire the sms_iot_command event and report it."""
+        state = self._hass.states.get(device.entity_id)
+        if outcome is Outcome.OK and _offline(state):
+            outcome = Outcome.OFFLINE
+        self._hass.bus.async_fire(
+            EVENT_COMMAND,
+            {
+                "config_entry_id": self._entry_id,
+                "sender_name": self._number.name,
+                "entity_id": device.entity_id,
+                "device": device.name,
+                "action": command.action.value,
+                "brightness": command.brightness,
+                "result": outcome.value,
+                "state": describe_state(state),
+            },
+            context=self._context,
+        )
+        return DeviceReport(device, outcome, before, state)

@@ -1,0 +1,161 @@
+"""The message engine: every transport hands its texts to the inbox, which decides."""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass
+from datetime import datetime
+import logging
+import time
+from typing import Any
+
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from .act import Executor
+from .commands import ParseResult
+from .const import EVENT_RECEIVED, EVENT_UNAUTHORIZED, RECENT_COMMANDS, REPLY_BUDGET
+from .dedupe import MessageMemory
+from .limits import Allowance, OncePer, SenderLimiter
+from .models import AuthorizedNumber, SmsIotConfig
+from .phone import mask_number
+from .phrase import SORRY, STRANGER_REFUSAL, help_text, phrase_reply, slow_down
+from .understand import understand
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """A text as a transport received and proved it."""
+
+    transport: str
+    channel: str  # where it arrived, e.g. the Twilio number
+    sender: str  # who sent it, as the transport proved it (E.164 for SMS)
+    text: str
+    message_id: str  # the transport's id: retried deliveries repeat it
+    received_at: datetime
+
+
+class Inbox:
+    """Dedupe, authorize, rate-limit, understand, act and phrase one entry's messages."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        config: SmsIotConfig,
+        memory: MessageMemory,
+    ) -> None:
+        """Initialize the inbox of an entry."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self.config = config
+        self.memory = memory
+        self.limiter = SenderLimiter()
+        self.stranger_refusals = OncePer()
+        self.counters: Counter[str] = Counter()
+        self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_COMMANDS)
+
+    async def async_receive(self, message: InboundMessage) -> str:
+        """Return the reply to a message ('' for none); a retried delivery gets the same."""
+        first, reply = self.memory.cache.claim(message.message_id)
+        if not first:
+            self.counters["deduplicated"] += 1
+            return await reply
+        self.memory.save_soon()
+        text = SORRY
+        try:
+            text = await self._async_decide(message)
+        except Exception:
+            _LOGGER.exception(
+                "Unexpected error handling message %s", message.message_id
+            )
+            self.counters["errors"] += 1
+        finally:
+            # A retried delivery waits on this future; it must resolve even on cancellation.
+            reply.set_result(text)
+            self.memory.save_soon()
+        return text
+
+    async def _async_decide(self, message: InboundMessage) -> str:
+        """Authorize the sender, run the commands and return the reply text."""
+        deadline = time.monotonic() + REPLY_BUDGET
+        context = Context()
+        number = self.config.numbers.get(message.sender)
+        if number is None:
+            return self._stranger(message, context)
+        parsed = understand(message.text)
+        allowance = self.limiter.check(
+            message.sender, self.config.rate_limit, len(parsed.commands)
+        )
+        if allowance is not Allowance.ALLOWED:
+            self.counters["rate_limited"] += 1
+            if allowance is Allowance.SILENT:
+                return ""
+            return slow_down(self.config.rate_limit)
+        self.counters["accepted"] += 1
+        self._fire(EVENT_RECEIVED, message, context, number)
+        self._log(message, parsed)
+        if not parsed.commands and not parsed.unknown:
+            return help_text(number)
+        executor = Executor(
+            self._hass, self.config, number, context, self._entry_id, deadline
+        )
+        return phrase_reply(await executor.async_run(parsed), number)
+
+    def _stranger(self, message: InboundMessage, context: Context) -> str:
+        """Refuse a sender that is not an authorized number."""
+        self.counters["unauthorized"] += 1
+        self._fire(EVENT_UNAUTHORIZED, message, context, None)
+        if self.config.reply_to_strangers and self.stranger_refusals.allow(
+            message.sender
+        ):
+            return STRANGER_REFUSAL
+        return ""
+
+    def _fire(
+        self,
+        event_type: str,
+        message: InboundMessage,
+        context: Context,
+        number: AuthorizedNumber | None,
+    ) -> None:
+        """Fire a message event: full details for a number, masked for a stranger."""
+        data: dict[str, Any] = {
+            "config_entry_id": self._entry_id,
+            "message_sid": message.message_id,
+        }
+        if number is None:
+            data["from"] = mask_number(message.sender)
+        else:
+            data |= {
+                "from": message.sender,
+                "to": message.channel,
+                "body": message.text,
+                "sender_name": number.name,
+            }
+        self._hass.bus.async_fire(event_type, data, context=context)
+
+    def _log(self, message: InboundMessage, parsed: ParseResult) -> None:
+        """Remember the message for diagnostics, without its number."""
+        self.recent.append(
+            {
+                "at": dt_util.utcnow().isoformat(),
+                "from": mask_number(message.sender),
+                "commands": [
+                    " ".join(
+                        filter(
+                            None,
+                            (
+                                c.action.value,
+                                c.target,
+                                None if c.brightness is None else f"{c.brightness}%",
+                            ),
+                        )
+                    )
+                    for c in parsed.commands
+                ],
+                "not_understood": len(parsed.unknown),
+            }
+        )

@@ -1,0 +1,55 @@
+"""What acting on a message produced: per-device outcomes and notes, never sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from homeassistant.core import State
+
+from .models import Device
+
+
+class Outcome(StrEnum):
+    """What happened to one device; the values are the command event's result."""
+
+    OK = "ok"
+    OFFLINE = "offline"
+    TIMEOUT = "timeout"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceReport:
+    """One device after a command (or a status read: outcome None)."""
+
+    device: Device
+    outcome: Outcome | None
+    before: State | None
+    state: State | None
+
+
+class Note(StrEnum):
+    """Why a command did nothing, or what else the reply must say."""
+
+    NO_DEVICES = "no_devices"
+    NAME_ONE = "name_one"
+    UNKNOWN_DEVICE = "unknown_device"
+    NOT_PERMITTED = "not_permitted"
+    STATUS_ONLY = "status_only"
+    NOT_A_LIGHT = "not_a_light"
+    NOT_UNDERSTOOD = "not_understood"
+    TRUNCATED = "truncated"
+    HELP = "help"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A note and what it is about (a device name or the text not understood)."""
+
+    note: Note
+    subject: str = ""
+
+
+type Item = DeviceReport | Notice

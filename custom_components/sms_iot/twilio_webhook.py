@@ -1,0 +1,218 @@
+"""Twilio's webhook as a transport: prove a request came from Twilio, hand it on, reply."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+import logging
+import time
+from urllib.parse import parse_qsl
+
+from aiohttp import hdrs, web
+from multidict import MultiDict
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    DOMAIN,
+    EVENT_MESSAGE_STATUS,
+    MAX_BODY_BYTES,
+    SIGNATURE_FAILURE_THRESHOLD,
+    SIGNATURE_FAILURE_WINDOW,
+)
+from .inbox import InboundMessage
+from .limits import SlidingWindow
+from .message_status import MessageStatus
+from .models import SmsIotConfigEntry
+from .phone import to_e164
+
+_LOGGER = logging.getLogger(__name__)
+
+TRANSPORT = "twilio"
+_FORM = "application/x-www-form-urlencoded"
+_REFUSAL_LOG_INTERVAL = 60.0
+_last_refusal_log = 0.0
+
+
+def base_url(public_url: str) -> str:
+    """Return the stored public URL without its query."""
+    return public_url.split("?", 1)[0]
+
+
+def status_callback_url(public_url: str) -> str:
+    """Return the URL Twilio reports an outbound message's delivery status to."""
+    return f"{base_url(public_url)}?kind=status"
+
+
+def signed_url(public_url: str, query_string: str) -> str:
+    """Return the URL Twilio signed: the stored public URL plus the query it called with."""
+    base = base_url(public_url)
+    return f"{base}?{query_string}" if query_string else base
+
+
+# Replies repeat (the same states, the same refusals); the XML need not be built each time.
+@lru_cache(maxsize=256)
+def twiml(text: str | None) -> str:
+    """Return a TwiML document replying with text, or replying nothing."""
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return str(response)
+
+
+class SignatureWatch:
+    """Twilio's request signatures for one entry, and the repair many failures raise."""
+
+    def __init__(self, auth_token: str) -> None:
+        """Initialize with the token Twilio signs with."""
+        self.validator = RequestValidator(auth_token)
+        self.failures = SlidingWindow(SIGNATURE_FAILURE_WINDOW)
+        self.issue_raised = False
+
+    def valid(
+        self, public_url: str, query: str, params: MultiDict[str], signature: str | None
+    ) -> bool:
+        """Return True if X-Twilio-Signature matches the public URL and parameters."""
+        if not signature:
+            return False
+        return bool(
+            self.validator.validate(signed_url(public_url, query), params, signature)
+        )
+
+    def refused(self, hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
+        """Count a bad signature; many in a row raise a repair about the public URL."""
+        if self.failures.add() < SIGNATURE_FAILURE_THRESHOLD or self.issue_raised:
+            return
+        # Raised once, not per request: a flood of forgeries must stay cheap to refuse.
+        self.issue_raised = True
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"signature_failures_{entry.entry_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="signature_failures",
+            translation_placeholders={
+                "title": entry.title,
+                "public_url": entry.runtime_data.config.public_url,
+                "count": str(SIGNATURE_FAILURE_THRESHOLD),
+            },
+        )
+
+    def accepted(self, hass: HomeAssistant, entry_id: str) -> None:
+        """A valid signature: forget failures and clear the repair."""
+        self.failures.clear()
+        if self.issue_raised:
+            self.issue_raised = False
+            ir.async_delete_issue(hass, DOMAIN, f"signature_failures_{entry_id}")
+
+
+def _refuse(entry: SmsIotConfigEntry, status: int, reason: str) -> web.Response:
+    """Refuse a request, logging at most once a minute so a flood cannot fill the log."""
+    global _last_refusal_log  # noqa: PLW0603
+    entry.runtime_data.inbox.counters[f"refused_{reason}"] += 1
+    now = time.monotonic()
+    if now - _last_refusal_log >= _REFUSAL_LOG_INTERVAL:
+        _last_refusal_log = now
+        _LOGGER.debug("Refused a webhook request: %s", reason)
+    return web.Response(status=status)
+
+
+async def _read_form(request: web.Request) -> MultiDict[str] | tuple[int, str]:
+    """Read the form Twilio posts, or say (status, reason) why it is refused."""
+    content_type = request.headers.get(hdrs.CONTENT_TYPE, "")
+    if content_type.split(";", 1)[0].strip().lower() != _FORM:
+        return 415, "content_type"
+    length = request.headers.get(hdrs.CONTENT_LENGTH, "0")
+    if not length.isdigit():
+        return 400, "malformed"
+    if int(length) > MAX_BODY_BYTES:
+        return 413, "too_large"
+    stream = request.content
+    body = bytearray()
+    # Chunked bodies carry no length: stop reading as soon as the cap is passed.
+    while chunk := await stream.read(MAX_BODY_BYTES + 1 - len(body)):
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return 413, "too_large"
+    try:
+        return MultiDict(
+            parse_qsl(
+                body.decode(),
+                keep_blank_values=True,
+                strict_parsing=True,
+                errors="strict",
+            )
+        )
+    except ValueError:
+        return 400, "malformed"
+
+
+def _status_callback(
+    hass: HomeAssistant, entry: SmsIotConfigEntry, form: dict[str, str]
+) -> web.Response:
+    """Record a delivery status Twilio reports for an outbound message."""
+    data = entry.runtime_data
+    sid = form.get("MessageSid")
+    status = form.get("MessageStatus") or form.get("SmsStatus")
+    if not sid or not status:
+        return _refuse(entry, 400, "incomplete")
+    update = MessageStatus(
+        sid, form.get("To", ""), status, form.get("ErrorCode") or None
+    )
+    if data.statuses.update(update):
+        data.inbox.counters["status_callbacks"] += 1
+        hass.bus.async_fire(
+            EVENT_MESSAGE_STATUS,
+            {
+                "config_entry_id": entry.entry_id,
+                "message_sid": sid,
+                "to": update.to,
+                "status": status,
+                "error_code": update.error_code,
+                "error_message": update.error_message,
+            },
+        )
+    return web.Response(status=204)
+
+
+async def async_handle_webhook(
+    hass: HomeAssistant, entry: SmsIotConfigEntry, request: web.Request
+) -> web.Response:
+    """Handle one request from Twilio."""
+    data = entry.runtime_data
+    params = await _read_form(request)
+    if isinstance(params, tuple):
+        return _refuse(entry, *params)
+    if not data.signatures.valid(
+        data.config.public_url,
+        request.query_string,
+        params,
+        request.headers.get("X-Twilio-Signature"),
+    ):
+        data.signatures.refused(hass, entry)
+        return _refuse(entry, 403, "signature")
+    data.signatures.accepted(hass, entry.entry_id)
+    form = dict(params)
+    if len(form) != len(params):
+        return _refuse(entry, 400, "incomplete")
+    if request.query.get("kind") == "status":
+        return _status_callback(hass, entry, form)
+    message_sid = form.get("MessageSid") or form.get("SmsSid")
+    sender = to_e164(form.get("From", ""))
+    if not message_sid or sender is None:
+        return _refuse(entry, 400, "incomplete")
+    reply = await data.inbox.async_receive(
+        InboundMessage(
+            transport=TRANSPORT,
+            channel=form.get("To", ""),
+            sender=sender,
+            text=form.get("Body", ""),
+            message_id=message_sid,
+            received_at=dt_util.utcnow(),
+        )
+    )
+    return web.Response(text=twiml(reply), content_type="text/xml")
