@@ -128,36 +128,39 @@ class AuthorizedNumberFlow(_SubentryFlow):
                     },
                     number,
                 )
-        options = [
-            SelectOptionDict(value=s.subentry_id, label=s.title) for s in devices
-        ]
-        fields: dict[vol.Marker, Any] = {
-            vol.Required(CONF_NAME): TextSelector(),
-            vol.Required(CONF_NUMBER): TextSelector(
-                TextSelectorConfig(type=TextSelectorType.TEL)
-            ),
-            vol.Required(CONF_PERMISSION, default=PERMISSION_CONTROL): SelectSelector(
-                SelectSelectorConfig(
-                    options=[PERMISSION_CONTROL, PERMISSION_STATUS_ONLY],
-                    translation_key=CONF_PERMISSION,
-                    mode=SelectSelectorMode.LIST,
-                )
-            ),
-        }
-        if options:
-            fields[vol.Optional(CONF_DEVICES)] = SelectSelector(
-                SelectSelectorConfig(options=options, multiple=True)
-            )
-            fields[vol.Optional(CONF_DEFAULT_DEVICE)] = SelectSelector(
-                SelectSelectorConfig(options=options)
-            )
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema(fields), user_input or self._current()
+                _number_schema(devices), user_input or self._current()
             ),
             errors=errors,
         )
+
+
+def _number_schema(devices: list[Any]) -> vol.Schema:
+    """Return the authorized-number form; device choices only when there are devices."""
+    options = [SelectOptionDict(value=s.subentry_id, label=s.title) for s in devices]
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(CONF_NAME): TextSelector(),
+        vol.Required(CONF_NUMBER): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.TEL)
+        ),
+        vol.Required(CONF_PERMISSION, default=PERMISSION_CONTROL): SelectSelector(
+            SelectSelectorConfig(
+                options=[PERMISSION_CONTROL, PERMISSION_STATUS_ONLY],
+                translation_key=CONF_PERMISSION,
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
+    }
+    if options:
+        fields[vol.Optional(CONF_DEVICES)] = SelectSelector(
+            SelectSelectorConfig(options=options, multiple=True)
+        )
+        fields[vol.Optional(CONF_DEFAULT_DEVICE)] = SelectSelector(
+            SelectSelectorConfig(options=options)
+        )
+    return vol.Schema(fields)
 
 
 class DeviceFlow(_SubentryFlow):
