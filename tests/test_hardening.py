@@ -236,7 +236,9 @@ async def test_restart_while_message_ran(
     devices: Devices,
 ) -> None:
     """A message stored as started but unanswered before a restart never runs again."""
-    assert len(setup_entry.runtime_data.inbox.memory.cache) == 1  # the day-old one is forgotten
+    assert (
+        len(setup_entry.runtime_data.inbox.memory.cache) == 1
+    )  # the day-old one is forgotten
     _, body = await send_sms("porch toggle", sid=STARTED_SID)
     assert ALREADY_HANDLED in body
     assert devices.porch.calls == []

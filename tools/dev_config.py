@@ -88,7 +88,9 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
             "sms_iot",
             TWILIO_NUMBER,
             f"{ACCOUNT_SID}_{TWILIO_NUMBER}",
-            sms_iot_data(ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, WEBHOOK_ID, public_url),
+            sms_iot_data(
+                ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, WEBHOOK_ID, public_url
+            ),
             subentries=sim_subentries(),
         )
         write_entries(storage, [esphome, sms_iot])
