@@ -351,6 +351,17 @@ async def test_reconfigure(
         CONF_TWILIO_NUMBER: "invalid_number",
         CONF_PUBLIC_URL: "invalid_url",
     }
+    bad_url = {
+        CONF_AUTH_TOKEN: "t",
+        CONF_TWILIO_NUMBER: TWILIO_NUMBER,
+        CONF_PUBLIC_URL: "x",
+    }
+    twilio_api.clear_requests()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], bad_url)
+    assert result["errors"] == {CONF_PUBLIC_URL: "invalid_url"}
+    assert (
+        twilio_api.call_count == 0
+    )  # nothing is checked with Twilio before the URL is valid
     mock_twilio_api(twilio_api, numbers=["+14155550100"])
     good = {
         CONF_AUTH_TOKEN: "t2",
