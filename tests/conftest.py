@@ -17,11 +17,14 @@ from pytest_homeassistant_custom_component.common import (
     setup_test_component_platform,
 )
 from pytest_homeassistant_custom_component.plugins import (  # noqa: F401
-    # Re-exported so they win over pytest-aiohttp's and syrupy's fixtures of the same name,
-    # which newer plugin orders would otherwise pick.
+    # Re-exported so it wins over pytest-aiohttp's fixture of the same name, which newer
+    # plugin orders would otherwise pick.
     aiohttp_client,
-    snapshot,
 )
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
+from syrupy.types import SnapshotIndex
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from twilio.request_validator import RequestValidator
 
@@ -36,7 +39,7 @@ from custom_components.sms_iot.const import (
     DOMAIN,
     PERMISSION_STATUS_ONLY,
 )
-from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.const import CONF_WEBHOOK_ID, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from tools.dev_site.twilio_redirect import redirect_twilio
@@ -57,6 +60,23 @@ ALICE = "+14155552671"
 BOB = "+14155550123"
 CAROL = "+14155550199"
 STRANGER = "+14155550000"
+
+
+class VersionedSnapshots(HomeAssistantSnapshotExtension):
+    """Snapshots kept per tested Home Assistant version: registry entries differ."""
+
+    @classmethod
+    def get_file_basename(
+        cls, *, test_location: PyTestLocation, index: SnapshotIndex
+    ) -> str:
+        """Return <test file>.ha<major>_<minor>: each version reads only its own file."""
+        return f"{test_location.basename}.ha{MAJOR_VERSION}_{MINOR_VERSION}"
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Return the snapshot assertion of the Home Assistant version under test."""
+    return snapshot.use_extension(VersionedSnapshots)
 
 
 @pytest.fixture(autouse=True)
@@ -148,6 +168,7 @@ def config_entry() -> MockConfigEntry:
     """A configured entry: three devices, a controller, a watcher and a limited number."""
     return MockConfigEntry(
         domain=DOMAIN,
+        entry_id="01KBSMSIOT0000000000000001",
         minor_version=2,
         title=TWILIO_NUMBER,
         unique_id=f"{ACCOUNT_SID}_{TWILIO_NUMBER}",
