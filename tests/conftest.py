@@ -22,10 +22,10 @@ from pytest_homeassistant_custom_component.plugins import (  # noqa: F401
     aiohttp_client,
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from syrupy.assertion import SnapshotAssertion
 from syrupy.location import PyTestLocation
 from syrupy.types import SnapshotIndex
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from twilio.request_validator import RequestValidator
 
 # Imported before the hass fixture so HA's test config dir cannot shadow the package.

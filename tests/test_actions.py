@@ -104,20 +104,20 @@ async def test_help_and_unknown(send_sms: SendSms) -> None:
     """HELP is generated from devices and permission; nonsense is named."""
     assert await reply(send_sms, "help") == (
         "Devices: Kitchen, Porch, Garage light. Commands: <device> on/off/toggle, "
-        "<light> 40%, all on/off, STATUS, HELP, 1/0 (Kitchen)."
+        "<light> 40%, all on/off, STATUS, COMMANDS, 1/0 (Kitchen)."
     )
     assert await reply(send_sms, "help", BOB) == (
-        "Devices: Kitchen, Porch, Garage light. Commands: STATUS, <device>?, HELP."
+        "Devices: Kitchen, Porch, Garage light. Commands: STATUS, <device>?, COMMANDS."
     )
     assert await reply(send_sms, "help", CAROL) == (
-        "Devices: Porch. Commands: <device> on/off/toggle, all on/off, STATUS, HELP, "
+        "Devices: Porch. Commands: <device> on/off/toggle, all on/off, STATUS, COMMANDS, "
         "1/0 (Porch)."
     )
     assert await reply(send_sms, "make coffee") == (
-        "Not understood: 'make coffee'. Text HELP for commands."
+        "Not understood: 'make coffee'. Text COMMANDS for commands."
     )
     assert await reply(send_sms, "sauna on") == (
-        "Unknown device 'sauna'. Text HELP for the list."
+        "Unknown device 'sauna'. Text COMMANDS for the list."
     )
     assert (await reply(send_sms, "   ")).startswith("Devices: ")
 

@@ -36,6 +36,7 @@ from .conftest import (
     AUTH_TOKEN,
     PUBLIC_URL,
     TWILIO_NUMBER,
+    WEBHOOK_ID,
     mock_twilio_api,
 )
 
@@ -203,11 +204,16 @@ async def test_webhook_url_override_and_validation(
         result["flow_id"], {CONF_PUBLIC_URL: "ftp://proxy.example"}
     )
     assert result["errors"] == {CONF_PUBLIC_URL: "invalid_url"}
+    path = result["description_placeholders"]["webhook_path"]
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_PUBLIC_URL: " https://proxy.example/hook "}
+        result["flow_id"], {CONF_PUBLIC_URL: "https://proxy.example/hook"}
+    )
+    assert result["errors"] == {CONF_PUBLIC_URL: "url_wrong_path"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PUBLIC_URL: f" https://proxy.example/ha{path} "}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"][CONF_PUBLIC_URL] == "https://proxy.example/hook"
+    assert result["data"][CONF_PUBLIC_URL] == f"https://proxy.example/ha{path}"
 
 
 class CloudNotAvailable(Exception):  # noqa: N818 - the name of the real one
@@ -272,7 +278,8 @@ async def test_cloudhook_not_used_is_deleted(
             1
         ]
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_PUBLIC_URL: "https://proxy.example/hook"}
+            result["flow_id"],
+            {CONF_PUBLIC_URL: f"https://proxy.example/api/webhook/{webhook_id}"},
         )
         assert result["data"][CONF_CLOUDHOOK] is False
         await hass.async_block_till_done()
@@ -359,14 +366,13 @@ async def test_reconfigure(
     twilio_api.clear_requests()
     result = await hass.config_entries.flow.async_configure(result["flow_id"], bad_url)
     assert result["errors"] == {CONF_PUBLIC_URL: "invalid_url"}
-    assert (
-        twilio_api.call_count == 0
-    )  # nothing is checked with Twilio before the URL is valid
+    # Nothing is checked with Twilio before the URL is valid.
+    assert twilio_api.call_count == 0
     mock_twilio_api(twilio_api, numbers=["+14155550100"])
     good = {
         CONF_AUTH_TOKEN: "t2",
         CONF_TWILIO_NUMBER: "+1 415 555 0100",
-        CONF_PUBLIC_URL: "https://proxy.example/api/webhook/x",
+        CONF_PUBLIC_URL: f"https://proxy.example/api/webhook/{WEBHOOK_ID}",
     }
     result = await hass.config_entries.flow.async_configure(result["flow_id"], good)
     assert result["type"] is FlowResultType.ABORT

@@ -124,7 +124,7 @@ async def test_sms_switches_real_esphome_device(
     assert abs(brightness - 102) <= 2
     assert await sms("?") == (
         "Relay: ON\nLED: ON 40%\nDevices: Relay, LED. Commands: <device> on/off/toggle, "
-        "<light> 40%, all on/off, STATUS, HELP."
+        "<light> 40%, all on/off, STATUS, COMMANDS."
     )
     assert await sms("all off") == "Relay: OFF\nLED: OFF"
 

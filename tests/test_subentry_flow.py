@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.sms_iot.commands import CARRIER_KEYWORDS
 from custom_components.sms_iot.const import (
     CONF_ALIASES,
     CONF_DEFAULT_DEVICE,
@@ -187,7 +188,18 @@ async def test_add_device(
         ({CONF_NAME: "a, b"}, {CONF_NAME: "invalid_name"}),
         ({CONF_NAME: "x" * 41}, {CONF_NAME: "invalid_name"}),
         ({CONF_NAME: "   "}, {CONF_NAME: "invalid_name"}),
-        ({CONF_ALIASES: ["help"]}, {CONF_ALIASES: "invalid_name"}),
+        ({CONF_ALIASES: ["commands"]}, {CONF_ALIASES: "invalid_name"}),
+        *(
+            case
+            for word in sorted(CARRIER_KEYWORDS)
+            for case in (
+                ({CONF_NAME: f" {word.upper()} "}, {CONF_NAME: "carrier_keyword"}),
+                (
+                    {CONF_ALIASES: ["x1", word.title()]},
+                    {CONF_ALIASES: "carrier_keyword"},
+                ),
+            )
+        ),
         ({CONF_ALIASES: ["kitchen"]}, {CONF_ALIASES: "name_exists"}),
         ({CONF_ALIASES: ["shed"], CONF_NAME: "shed"}, {CONF_ALIASES: "name_exists"}),
     ],

@@ -30,6 +30,7 @@ from custom_components.sms_iot.phrase import SORRY, STRANGER_REFUSAL
 from homeassistant.core import HomeAssistant
 
 from .conftest import (
+    ACCOUNT_SID,
     ALICE,
     EMPTY,
     HOOK,
@@ -85,12 +86,14 @@ async def test_valid_signature_vectors_accepted(
 ) -> None:
     """Every correctly signed request passes the signature check.
 
-    Twilio's documented example is a voice call, not an SMS: signed, but a clean 400.
+    Twilio's documented example is signed for another account: refused as not ours (403).
     Delivery status callbacks are acknowledged with 204.
     """
     status, body = await _post_vector(hass, setup_entry, client, vector)
-    if "MessageSid" not in vector["params"]:
-        assert (status, body) == (400, "")
+    counters = setup_entry.runtime_data.inbox.counters
+    assert counters["refused_signature"] == 0
+    if vector["params"].get("AccountSid") != ACCOUNT_SID:
+        assert (status, body, counters["refused_other_account"]) == (403, "", 1)
         return
     if "kind=status" in vector["url"]:
         assert (status, body) == (204, "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from aiohttp import web
-from aiohttp.hdrs import METH_POST
+from aiohttp.hdrs import METH_GET, METH_HEAD, METH_POST, METH_PUT
 
 from homeassistant.components import webhook as ha_webhook
 from homeassistant.const import CONF_WEBHOOK_ID, Platform
@@ -80,7 +80,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         entry.title,
         entry.data[CONF_WEBHOOK_ID],
         partial(_async_handle, entry),
-        allowed_methods=[METH_POST],
+        # Every method reaches the handler, which answers 405 to all but POST itself
+        # (Home Assistant would answer HEAD with 200).
+        allowed_methods=[METH_GET, METH_HEAD, METH_POST, METH_PUT],
         local_only=False,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

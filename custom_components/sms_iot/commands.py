@@ -16,6 +16,12 @@ _ON = frozenset({"on", "1"})
 _OFF = frozenset({"off", "0"})
 _STATUS = frozenset({"status", "?", "state"})
 _HELP = frozenset({"help", "commands"})
+# Carrier opt-out/opt-in keywords (Twilio acts on them) and the help words it may answer.
+CARRIER_KEYWORDS = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
+    | {"start", "unstop", "yes"}
+    | {"help", "info"}
+)
 
 
 class Action(StrEnum):
@@ -50,6 +56,11 @@ class ParseResult:
 def normalize(text: str) -> str:
     """Lower-case and collapse whitespace, as device names are matched."""
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+def is_carrier_keyword(text: str) -> bool:
+    """Return True if the text is an opt-out/opt-in keyword, which is never a command."""
+    return normalize(text) in CARRIER_KEYWORDS - _HELP
 
 
 def parse(text: str) -> ParseResult:

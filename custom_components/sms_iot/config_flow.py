@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from ipaddress import ip_address
 import logging
 import re
 from typing import Any
@@ -91,13 +92,36 @@ def _url_schema(default: str | None) -> vol.Schema:
     )
 
 
-def _valid_public_url(value: str) -> bool:
-    """Return True if value is an absolute http(s) URL Twilio can call."""
+def public_url_error(value: str, webhook_id: str, cloudhook: str | None) -> str | None:
+    """Return why Twilio could not be checked against this URL, or None if it can."""
+    if cloudhook is not None and value == cloudhook:
+        return None  # as Home Assistant Cloud gives it
     try:
-        url = URL(value.strip())
+        url = URL(value)
+    except ValueError:
+        return "invalid_url"
+    if url.scheme not in ("http", "https") or not url.host:
+        return "invalid_url"
+    if url.user is not None or url.password is not None:
+        return "url_credentials"
+    if url.fragment or value.endswith("#"):
+        return "url_fragment"
+    if url.scheme == "http" and not _is_local(url.host):
+        return "url_not_https"
+    if not url.path.endswith(webhook.async_generate_path(webhook_id)):
+        return "url_wrong_path"
+    return None
+
+
+def _is_local(host: str) -> bool:
+    """Return True for a host only this network can reach (plain http is fine there)."""
+    if host == "localhost" or host.endswith((".local", ".localhost")):
+        return True
+    try:
+        address = ip_address(host)
     except ValueError:
         return False
-    return url.scheme in ("http", "https") and bool(url.host)
+    return address.is_private or address.is_loopback or address.is_link_local
 
 
 class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -243,7 +267,10 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
             default = await self._async_default_url()
         else:
             default = user_input[CONF_PUBLIC_URL].strip()
-            if _valid_public_url(default):
+            error = public_url_error(
+                default, self._data[CONF_WEBHOOK_ID], self._cloudhook
+            )
+            if error is None:
                 uses_cloudhook = default == self._cloudhook
                 if uses_cloudhook:
                     self._cloudhook = None  # the entry owns it now
@@ -256,7 +283,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                     },
                     description_placeholders={"public_url": default},
                 )
-            errors[CONF_PUBLIC_URL] = "invalid_url"
+            errors[CONF_PUBLIC_URL] = error
         return self.async_show_form(
             step_id="webhook",
             data_schema=_url_schema(default),
@@ -317,8 +344,13 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             public_url = user_input[CONF_PUBLIC_URL].strip()
-            if not _valid_public_url(public_url):
-                errors[CONF_PUBLIC_URL] = "invalid_url"
+            current = (
+                entry.data[CONF_PUBLIC_URL] if entry.data[CONF_CLOUDHOOK] else None
+            )
+            if error := public_url_error(
+                public_url, entry.data[CONF_WEBHOOK_ID], current
+            ):
+                errors[CONF_PUBLIC_URL] = error
             twilio_number = await self._async_validate_account(
                 entry.data[CONF_ACCOUNT_SID],
                 user_input[CONF_AUTH_TOKEN],
@@ -349,7 +381,12 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 schema, user_input or entry.data
             ),
             errors=errors,
-            description_placeholders={"account_sid": entry.data[CONF_ACCOUNT_SID]},
+            description_placeholders={
+                "account_sid": entry.data[CONF_ACCOUNT_SID],
+                "webhook_path": webhook.async_generate_path(
+                    entry.data[CONF_WEBHOOK_ID]
+                ),
+            },
         )
 
 

@@ -13,13 +13,20 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .act import Executor
-from .commands import ParseResult
+from .commands import ParseResult, is_carrier_keyword
 from .const import EVENT_RECEIVED, EVENT_UNAUTHORIZED, RECENT_COMMANDS, REPLY_BUDGET
 from .dedupe import MessageMemory
 from .limits import Allowance, OncePer, SenderLimiter
 from .models import AuthorizedNumber, SmsIotConfig
 from .phone import mask_number
-from .phrase import SORRY, STRANGER_REFUSAL, help_text, phrase_reply, slow_down
+from .phrase import (
+    SORRY,
+    STRANGER_REFUSAL,
+    help_text,
+    phrase_reply,
+    slow_down,
+    sms_safe,
+)
 from .understand import understand
 
 _LOGGER = logging.getLogger(__name__)
@@ -66,7 +73,7 @@ class Inbox:
         self.memory.save_soon()
         text = SORRY
         try:
-            text = await self._async_decide(message)
+            text = sms_safe(await self._async_decide(message))
         except Exception:
             _LOGGER.exception(
                 "Unexpected error handling message %s", message.message_id
@@ -85,6 +92,10 @@ class Inbox:
         number = self.config.numbers.get(message.sender)
         if number is None:
             return self._stranger(message, context)
+        if is_carrier_keyword(message.text):
+            # The carrier and Twilio act on it; an answer would not be delivered anyway.
+            self.counters["carrier_keyword"] += 1
+            return ""
         parsed = understand(message.text)
         allowance = self.limiter.check(
             message.sender, self.config.rate_limit, len(parsed.commands)

@@ -13,6 +13,7 @@ from homeassistant.const import CONF_ENTITY_ID
 
 from .commands import normalize
 from .const import (
+    CONF_ACCOUNT_SID,
     CONF_ALIASES,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
@@ -70,6 +71,7 @@ class AuthorizedNumber:
 class SmsIotConfig:
     """Frozen view of the entry's configuration, rebuilt when it changes."""
 
+    account_sid: str
     public_url: str
     twilio_number: str
     reply_to_strangers: bool
@@ -129,6 +131,7 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
             default_device=default if default in permitted else None,
         )
     return SmsIotConfig(
+        account_sid=entry.data[CONF_ACCOUNT_SID],
         public_url=entry.data[CONF_PUBLIC_URL],
         twilio_number=entry.data[CONF_TWILIO_NUMBER],
         reply_to_strangers=entry.options.get(CONF_REPLY_TO_STRANGERS, False),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+import re
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import State
@@ -18,17 +19,29 @@ STRANGER_REFUSAL = "This number does not accept messages from you."
 SLOW_DOWN = "Slow down: at most {rate} commands a minute. Later messages are ignored."
 _NOTES = {
     Note.NO_DEVICES: "No devices are set up for this number.",
-    Note.NAME_ONE: "Several devices: name one, e.g. '{subject} on'. Text HELP for the list.",
-    Note.UNKNOWN_DEVICE: "Unknown device '{subject}'. Text HELP for the list.",
+    Note.NAME_ONE: "Several devices: name one, e.g. '{subject} on'. Text COMMANDS for the list.",
+    Note.UNKNOWN_DEVICE: "Unknown device '{subject}'. Text COMMANDS for the list.",
     Note.NOT_PERMITTED: "{subject}: not permitted for this number.",
     Note.STATUS_ONLY: "Not permitted: this number can only check status.",
     Note.NOT_A_LIGHT: "{subject}: is a switch, use on or off.",
-    Note.NOT_UNDERSTOOD: "Not understood: '{subject}'. Text HELP for commands.",
+    Note.NOT_UNDERSTOOD: "Not understood: '{subject}'. Text COMMANDS for commands.",
     Note.TRUNCATED: "Only the first 10 commands were read.",
 }
 
+# What XML 1.0 forbids or an SMS cannot show: control characters but the newline, surrogates
+# and the Unicode non-characters (U+FDD0-FDEF and the last two code points of every plane).
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef]|"
+    + "|".join(f"\\U{plane:04x}fffe|\\U{plane:04x}ffff" for plane in range(17))
+)
+
 # Notes that quote what the sender typed: quoted short.
 _QUOTES_TEXT = {Note.UNKNOWN_DEVICE, Note.NOT_UNDERSTOOD}
+
+
+def sms_safe(text: str) -> str:
+    """Return text without what an XML reply or an SMS cannot carry."""
+    return _UNSAFE.sub("", text)
 
 
 def describe_state(state: State | None) -> str:
@@ -68,10 +81,10 @@ def help_text(number: AuthorizedNumber) -> str:
     """Return help generated from the number's devices and permission."""
     names = ", ".join(d.name for d in number.devices) or "none"
     if not number.can_control:
-        return f"Devices: {names}. Commands: STATUS, <device>?, HELP."
-    commands = "<device> on/off/toggle, all on/off, STATUS, HELP"
+        return f"Devices: {names}. Commands: STATUS, <device>?, COMMANDS."
+    commands = "<device> on/off/toggle, all on/off, STATUS, COMMANDS"
     if any(d.domain == "light" for d in number.devices):
-        commands = "<device> on/off/toggle, <light> 40%, all on/off, STATUS, HELP"
+        commands = "<device> on/off/toggle, <light> 40%, all on/off, STATUS, COMMANDS"
     if number.default_device is not None:
         commands += f", 1/0 ({number.default_device.name})"
     return f"Devices: {names}. Commands: {commands}."

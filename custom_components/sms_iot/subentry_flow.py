@@ -19,7 +19,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .commands import ALL, normalize, parse
+from .commands import ALL, CARRIER_KEYWORDS, normalize, parse
 from .compat import vol
 from .const import (
     CONF_ALIASES,
@@ -182,11 +182,15 @@ class DeviceFlow(_SubentryFlow):
                 for s in self._siblings(SUBENTRY_DEVICE)
             ):
                 errors[CONF_ENTITY_ID] = "entity_exists"
-            if not _usable_name(name):
+            if normalize(name) in CARRIER_KEYWORDS:
+                errors[CONF_NAME] = "carrier_keyword"
+            elif not _usable_name(name):
                 errors[CONF_NAME] = "invalid_name"
             elif normalize(name) in taken:
                 errors[CONF_NAME] = "name_exists"
-            if not all(_usable_name(a) for a in aliases):
+            if {normalize(a) for a in aliases} & CARRIER_KEYWORDS:
+                errors[CONF_ALIASES] = "carrier_keyword"
+            elif not all(_usable_name(a) for a in aliases):
                 errors[CONF_ALIASES] = "invalid_name"
             elif {normalize(a) for a in aliases} & (taken | {normalize(name)}):
                 errors[CONF_ALIASES] = "name_exists"

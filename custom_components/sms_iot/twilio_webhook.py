@@ -27,7 +27,7 @@ from .inbox import InboundMessage
 from .limits import SlidingWindow
 from .message_status import MessageStatus
 from .models import SmsIotConfigEntry
-from .phone import to_e164
+from .twilio_client import is_messaging_service
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -179,11 +179,20 @@ def _status_callback(
     return web.Response(status=204)
 
 
+def _to_this_number(twilio_number: str, form: dict[str, str]) -> bool:
+    """Return True if the message was sent to this entry's number or Messaging Service."""
+    if is_messaging_service(twilio_number):
+        return form.get("MessagingServiceSid") == twilio_number
+    return form.get("To") == twilio_number
+
+
 async def async_handle_webhook(
     hass: HomeAssistant, entry: SmsIotConfigEntry, request: web.Request
 ) -> web.Response:
     """Handle one request from Twilio."""
     data = entry.runtime_data
+    if request.method != hdrs.METH_POST:
+        return _refuse(entry, 405, "method")
     params = await _read_form(request)
     if isinstance(params, tuple):
         return _refuse(entry, *params)
@@ -199,11 +208,18 @@ async def async_handle_webhook(
     form = dict(params)
     if len(form) != len(params):
         return _refuse(entry, 400, "incomplete")
+    # Signed with the same token for another account (subaccount) or number: not ours.
+    if form.get("AccountSid") != data.config.account_sid:
+        return _refuse(entry, 403, "other_account")
     if request.query.get("kind") == "status":
         return _status_callback(hass, entry, form)
+    if not _to_this_number(data.config.twilio_number, form):
+        return _refuse(entry, 403, "other_number")
     message_sid = form.get("MessageSid") or form.get("SmsSid")
-    sender = to_e164(form.get("From", ""))
-    if not message_sid or sender is None:
+    # Matched as given: SMS senders are E.164; "whatsapp:+1…", "rcs:…", short codes and
+    # alphanumeric ids are other identities with other proofs, so never an authorized number.
+    sender = form.get("From", "").strip()
+    if not message_sid or not sender:
         return _refuse(entry, 400, "incomplete")
     reply = await data.inbox.async_receive(
         InboundMessage(
