@@ -26,6 +26,7 @@ from .entity import service_device_info
 from .inbox import Inbox
 from .migration import async_migrate_entry as async_migrate_entry
 from .models import SmsIotConfigEntry, SmsIotData, build_config
+from .repairs import async_delete_issues
 from .services import async_setup_services
 from .twilio_client import (
     TwilioAuthError,
@@ -93,6 +94,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Unload a config entry."""
     ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    async_delete_issues(hass, entry.entry_id)
     await entry.runtime_data.inbox.memory.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
@@ -100,6 +102,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> b
 async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
     """Delete the entry's dedupe memory and the cloudhook created for it."""
     await store(hass, entry.entry_id).async_remove()
+    async_delete_issues(hass, entry.entry_id)
     if entry.data.get(CONF_CLOUDHOOK) and "cloud" in hass.config.components:
         # Imported late: cloud is optional and heavy, loaded only when configured.
         from homeassistant.components import cloud  # noqa: PLC0415

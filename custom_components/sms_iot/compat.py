@@ -27,9 +27,20 @@ except ImportError:  # older HA
         ATTR_BRIGHTNESS_PCT,
     )
 
+# Newer HA types repair flows' results; older HA returns plain FlowResults.
+try:
+    from homeassistant.components.repairs import (  # type: ignore[attr-defined,unused-ignore]
+        RepairsFlowResult,
+    )
+except ImportError:  # older HA
+    from homeassistant.data_entry_flow import (  # type: ignore[assignment,unused-ignore]
+        FlowResult as RepairsFlowResult,
+    )
+
 __all__ = [
     "ATTR_BRIGHTNESS",
     "ATTR_BRIGHTNESS_PCT",
+    "RepairsFlowResult",
     "device_link",
     "keep_in_entry_only",
     "vol",

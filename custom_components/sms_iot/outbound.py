@@ -13,6 +13,7 @@ from .const import DOMAIN
 from .message_status import MessageStatus
 from .models import SmsIotConfigEntry
 from .phone import mask_number, to_e164
+from .repairs import HOURLY_CAP, issue_id
 from .segments import segment_info, split_body
 from .twilio_client import (
     TwilioConnectionError,
@@ -67,10 +68,10 @@ async def async_send(
         ir.async_create_issue(
             hass,
             DOMAIN,
-            f"hourly_cap_{entry.entry_id}",
+            issue_id(HOURLY_CAP, entry.entry_id),
             is_fixable=False,
             severity=ir.IssueSeverity.WARNING,
-            translation_key="hourly_cap",
+            translation_key=HOURLY_CAP,
             translation_placeholders={"title": entry.title, "cap": str(cap)},
         )
         raise HomeAssistantError(
@@ -78,6 +79,8 @@ async def async_send(
             translation_key="hourly_cap",
             translation_placeholders={"cap": str(cap), "needed": str(needed)},
         )
+    # Sending works again: the repair about the cap has no cause any more.
+    ir.async_delete_issue(hass, DOMAIN, issue_id(HOURLY_CAP, entry.entry_id))
     callback = status_callback_url(data.config.public_url)
     results: list[dict[str, Any]] = []
     for to in recipients:

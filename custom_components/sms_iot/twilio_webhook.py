@@ -27,6 +27,7 @@ from .inbox import InboundMessage
 from .limits import SlidingWindow
 from .message_status import MessageStatus
 from .models import SmsIotConfigEntry
+from .repairs import SIGNATURE_FAILURES, issue_id
 from .twilio_client import is_messaging_service
 
 _LOGGER = logging.getLogger(__name__)
@@ -91,10 +92,11 @@ class SignatureWatch:
         ir.async_create_issue(
             hass,
             DOMAIN,
-            f"signature_failures_{entry.entry_id}",
-            is_fixable=False,
+            issue_id(SIGNATURE_FAILURES, entry.entry_id),
+            data={"entry_id": entry.entry_id},
+            is_fixable=True,
             severity=ir.IssueSeverity.WARNING,
-            translation_key="signature_failures",
+            translation_key=SIGNATURE_FAILURES,
             translation_placeholders={
                 "title": entry.title,
                 "public_url": entry.runtime_data.config.public_url,
@@ -107,7 +109,7 @@ class SignatureWatch:
         self.failures.clear()
         if self.issue_raised:
             self.issue_raised = False
-            ir.async_delete_issue(hass, DOMAIN, f"signature_failures_{entry_id}")
+            ir.async_delete_issue(hass, DOMAIN, issue_id(SIGNATURE_FAILURES, entry_id))
 
 
 def _refuse(entry: SmsIotConfigEntry, status: int, reason: str) -> web.Response:
