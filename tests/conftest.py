@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
+from hypothesis import HealthCheck, given, settings
+from hypothesis.strategies import SearchStrategy
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -320,3 +322,21 @@ async def twilio_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+def samples(strategy: SearchStrategy[Any], count: int = 100) -> list[Any]:
+    """Return values hypothesis generates for a class, to drive through hass one by one."""
+    found: list[Any] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(value: Any) -> None:
+        found.append(value)
+
+    collect()
+    return found

@@ -139,6 +139,25 @@ def generate(rng: random.Random, replays: list[tuple[str, str, str]]) -> list[Ca
             headers={"X-Twilio-Signature": signature},
         )
 
+    def other_channel() -> Case:
+        sender = rng.choice(["whatsapp:", "rcs:", "messenger:", "tel:", ""]) + ALICE
+        sender += rng.choice(["", ";ext=1"]) if sender == ALICE else ""
+        if sender == ALICE:
+            sender = rng.choice(["12345", "ACME", "+1 415 555 2671", ALICE + "0"])
+        p = sms_params(rng.choice(BODIES), sender)
+        return Case("other_channel", body=_encode(p), headers=_signed(p))
+
+    def other_account_or_number() -> Case:
+        p = params()
+        field = rng.choice(["AccountSid", "To"])
+        p[field] = {"AccountSid": "AC" + "e" * 32, "To": "+14155550101"}[field]
+        return Case(f"other_{field}", body=_encode(p), headers=_signed(p))
+
+    def carrier_keyword() -> Case:
+        word = rng.choice(["STOP", "stop ", "Unsubscribe", "START", "yes", "QUIT"])
+        p = sms_params(word, ALICE)
+        return Case("carrier_keyword", body=_encode(p), headers=_signed(p))
+
     def stranger() -> Case:
         p = sms_params(rng.choice(BODIES), STRANGER)
         return Case("stranger_signed", body=_encode(p), headers=_signed(p))
@@ -165,7 +184,7 @@ def generate(rng: random.Random, replays: list[tuple[str, str, str]]) -> list[Ca
         p = params()
         return Case(
             "wrong_method",
-            method=rng.choice(["GET", "PUT", "DELETE", "PATCH"]),
+            method=rng.choice(["GET", "HEAD", "PUT", "DELETE", "PATCH"]),
             body=_encode(p),
             headers=_signed(p),
         )
@@ -203,7 +222,7 @@ def generate(rng: random.Random, replays: list[tuple[str, str, str]]) -> list[Ca
     makers: list[Callable[[], Case]] = [
         unsigned, wrong_token, other_url, tampered, injected, dropped, duplicated, stranger,
         replayed, oversized, malformed, invalid_utf8, wrong_method, wrong_type, huge_header,
-        garbage,
+        garbage, other_channel, other_account_or_number, carrier_keyword,
     ]  # fmt: skip
     return [rng.choice(makers)() for _ in range(CORPUS_SIZE)]
 
@@ -269,7 +288,7 @@ async def test_hostile_corpus(
         print("\n" + "\n".join(report))
 
     assert sum(tally.values()) == CORPUS_SIZE
-    assert len(tally) == 20
+    assert len(tally) == 24
     assert violations == []
     assert calls == []
     assert commands == []

@@ -17,18 +17,18 @@ from homeassistant.core import HomeAssistant
 from .conftest import Devices, mock_twilio_api, post_signed, sms_params
 
 
-async def test_unload_unregisters_webhook(
+async def test_unloaded_entry_answers_503(
     hass: HomeAssistant,
     setup_entry: MockConfigEntry,
     client: TestClient[Any, Any],
     devices: Devices,
 ) -> None:
-    """After unloading, the webhook no longer acts; reloading restores it."""
+    """Unloaded, the webhook acts on nothing and says so (503); reloading restores it."""
     params = sms_params("porch on")
     assert await hass.config_entries.async_unload(setup_entry.entry_id)
     assert setup_entry.state is ConfigEntryState.NOT_LOADED
     response = await post_signed(client, params)
-    assert await response.text() == ""
+    assert (response.status, await response.text()) == (503, "")
     assert devices.porch.calls == []
     assert await hass.config_entries.async_setup(setup_entry.entry_id)
     response = await post_signed(client, params)
@@ -63,3 +63,24 @@ async def test_remove_entry_without_cloudhook(
     response = await post_signed(client, sms_params("porch on"))
     assert await response.text() == ""
     assert hass.config_entries.async_get_entry(setup_entry.entry_id) is None
+
+
+async def test_reload_with_twilio_unreachable_answers_503_and_logs_once(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    setup_entry: MockConfigEntry,
+    client: TestClient[Any, Any],
+    devices: Devices,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A reload that cannot reach Twilio leaves 503s (Twilio retries), logged once."""
+    mock_twilio_api(aioclient_mock, exc=ClientConnectionError())
+    await hass.config_entries.async_reload(setup_entry.entry_id)
+    assert setup_entry.state is ConfigEntryState.SETUP_RETRY
+    for _ in range(3):
+        response = await post_signed(client, sms_params("porch on"))
+        assert response.status == 503
+    assert devices.porch.calls == []
+    warnings = [r for r in caplog.records if r.getMessage().startswith("Answering")]
+    assert len(warnings) == 1
+    assert warnings[0].levelname == "WARNING"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
+import logging
 
 from aiohttp import web
 from aiohttp.hdrs import METH_GET, METH_HEAD, METH_POST, METH_PUT
 
 from homeassistant.components import webhook as ha_webhook
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
@@ -34,7 +36,9 @@ from .twilio_client import (
     async_create_client,
     async_verify,
 )
-from .twilio_webhook import SignatureWatch, async_handle_webhook
+from .twilio_webhook import RefusalLog, SignatureWatch, async_handle_webhook
+
+_LOGGER = logging.getLogger(__name__)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [Platform.NOTIFY, Platform.SENSOR]
@@ -48,6 +52,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Set up SMS IoT from a config entry."""
+    _async_register_webhook(hass, entry)
     client = async_create_client(
         hass, entry.data[CONF_ACCOUNT_SID], entry.data[CONF_AUTH_TOKEN]
     )
@@ -74,17 +79,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         service_device_id=service.id,
         inbox=Inbox(hass, entry.entry_id, config, memory),
         signatures=SignatureWatch(entry.data[CONF_AUTH_TOKEN]),
-    )
-    ha_webhook.async_register(
-        hass,
-        DOMAIN,
-        entry.title,
-        entry.data[CONF_WEBHOOK_ID],
-        partial(_async_handle, entry),
-        # Every method reaches the handler, which answers 405 to all but POST itself
-        # (Home Assistant would answer HEAD with 200).
-        allowed_methods=[METH_GET, METH_HEAD, METH_POST, METH_PUT],
-        local_only=False,
+        refusals=RefusalLog(),
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
@@ -93,14 +88,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Unload a config entry."""
-    ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    # The webhook stays registered (see _async_register_webhook) until the entry is removed.
     async_delete_issues(hass, entry.entry_id)
     await entry.runtime_data.inbox.memory.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
-    """Delete the entry's dedupe memory and the cloudhook created for it."""
+    """Delete the entry's webhook, dedupe memory, repairs and the cloudhook made for it."""
+    ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
     await store(hass, entry.entry_id).async_remove()
     async_delete_issues(hass, entry.entry_id)
     if entry.data.get(CONF_CLOUDHOOK) and "cloud" in hass.config.components:
@@ -110,14 +106,54 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> N
         await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
 
 
+@callback
+def _async_register_webhook(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
+    """Register the entry's webhook before anything can fail, for the entry's lifetime.
+
+    While the entry is not loaded (starting, retrying, reloading, disabled) Twilio must not
+    see a success: Home Assistant answers 200 for unknown webhooks, this answers 503, so
+    Twilio retries or uses the number's fallback URL.
+    """
+    ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    ha_webhook.async_register(
+        hass,
+        DOMAIN,
+        entry.title,
+        entry.data[CONF_WEBHOOK_ID],
+        partial(_async_handle, entry, _NotLoadedWarning()),
+        # Every method reaches the handler, which answers 405 to all but POST itself
+        # (Home Assistant would answer HEAD with 200).
+        allowed_methods=[METH_GET, METH_HEAD, METH_POST, METH_PUT],
+        local_only=False,
+    )
+
+
+class _NotLoadedWarning:
+    """Log once per registration that requests are refused while the entry is not loaded."""
+
+    logged = False
+
+
 async def _async_handle(
     entry: SmsIotConfigEntry,
+    not_loaded: _NotLoadedWarning,
     hass: HomeAssistant,
     webhook_id: str,
     request: web.Request,
 ) -> web.Response:
-    """Route a webhook call to the entry's handler."""
-    return await async_handle_webhook(hass, entry, request)
+    """Route a webhook call to the entry's handler, or answer 503 while it is not loaded."""
+    if entry.state is ConfigEntryState.LOADED:
+        not_loaded.logged = False
+        return await async_handle_webhook(hass, entry, request)
+    if not not_loaded.logged:
+        not_loaded.logged = True
+        _LOGGER.warning(
+            "Answering Twilio with 503 while %s is not loaded (%s): Twilio retries "
+            "or uses the number's fallback URL",
+            entry.title,
+            entry.reason or entry.state.value,
+        )
+    return web.Response(status=503)
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:

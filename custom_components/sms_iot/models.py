@@ -35,7 +35,7 @@ from .message_status import MessageStatuses
 
 if TYPE_CHECKING:
     from .inbox import Inbox
-    from .twilio_webhook import SignatureWatch
+    from .twilio_webhook import RefusalLog, SignatureWatch
 
 type SmsIotConfigEntry = ConfigEntry[SmsIotData]
 
@@ -95,6 +95,7 @@ class SmsIotData:
     service_device_id: str
     inbox: Inbox
     signatures: SignatureWatch
+    refusals: RefusalLog
     outbound: SlidingWindow = field(default_factory=lambda: SlidingWindow(3600))
     statuses: MessageStatuses = field(default_factory=MessageStatuses)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 import logging
 import time
@@ -35,7 +36,6 @@ _LOGGER = logging.getLogger(__name__)
 TRANSPORT = "twilio"
 _FORM = "application/x-www-form-urlencoded"
 _REFUSAL_LOG_INTERVAL = 60.0
-_last_refusal_log = 0.0
 
 
 def base_url(public_url: str) -> str:
@@ -112,14 +112,31 @@ class SignatureWatch:
             ir.async_delete_issue(hass, DOMAIN, issue_id(SIGNATURE_FAILURES, entry_id))
 
 
+class RefusalLog:
+    """Refused requests counted per reason, logged at most once a minute (floods stay cheap)."""
+
+    def __init__(self) -> None:
+        """Initialize with nothing refused."""
+        self._pending: Counter[str] = Counter()
+        self._last = -_REFUSAL_LOG_INTERVAL
+
+    def add(self, reason: str) -> None:
+        """Count a refusal; log the counts when a minute has passed since the last log."""
+        self._pending[reason] += 1
+        now = time.monotonic()
+        if now - self._last >= _REFUSAL_LOG_INTERVAL:
+            self._last = now
+            _LOGGER.debug(
+                "Refused webhook requests since the last report: %s",
+                ", ".join(f"{r} {n}" for r, n in sorted(self._pending.items())),
+            )
+            self._pending.clear()
+
+
 def _refuse(entry: SmsIotConfigEntry, status: int, reason: str) -> web.Response:
-    """Refuse a request, logging at most once a minute so a flood cannot fill the log."""
-    global _last_refusal_log  # noqa: PLW0603
+    """Refuse a request: count it, log it (throttled) and answer with status."""
     entry.runtime_data.inbox.counters[f"refused_{reason}"] += 1
-    now = time.monotonic()
-    if now - _last_refusal_log >= _REFUSAL_LOG_INTERVAL:
-        _last_refusal_log = now
-        _LOGGER.debug("Refused a webhook request: %s", reason)
+    entry.runtime_data.refusals.add(reason)
     return web.Response(status=status)
 
 
@@ -220,7 +237,7 @@ async def async_handle_webhook(
     message_sid = form.get("MessageSid") or form.get("SmsSid")
     # Matched as given: SMS senders are E.164; "whatsapp:+1…", "rcs:…", short codes and
     # alphanumeric ids are other identities with other proofs, so never an authorized number.
-    sender = form.get("From", "").strip()
+    sender = form.get("From", "")
     if not message_sid or not sender:
         return _refuse(entry, 400, "incomplete")
     reply = await data.inbox.async_receive(
