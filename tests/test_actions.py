@@ -20,7 +20,7 @@ from custom_components.sms_iot.const import (
 from custom_components.sms_iot.phrase import MAX_REPLY_CHARS
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import CONF_ENTITY_ID
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CoreState, HomeAssistant
 
 from .conftest import ALICE, BOB, CAROL, TWILIO_NUMBER, Devices, SendSms, message_text
 
@@ -183,7 +183,9 @@ async def test_hanging_device_answered_in_time(
     with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.2):
         started = time.monotonic()
         text = await reply(send_sms, "porch on")
-    assert text == "Porch: no response (still OFF)."
+    assert text == (
+        "Porch: no response yet (still OFF). If it switches within 15 min, a text follows."
+    )
     assert time.monotonic() - started < 2
 
 
@@ -196,7 +198,8 @@ async def test_budget_exhausted_skips(send_sms: SendSms, devices: Devices) -> No
     ):
         text = await reply(send_sms, "porch on, kitchen on")
     assert text == (
-        "Porch: no response (still OFF).\nKitchen: skipped, out of time (still OFF)."
+        "Porch: no response yet (still OFF). If it switches within 15 min, a text "
+        "follows.\nKitchen: skipped, out of time (still OFF)."
     )
     assert devices.kitchen.calls == []
 
@@ -252,7 +255,7 @@ async def test_long_reply_capped(
     assert len(text) <= MAX_REPLY_CHARS
     assert text.startswith("Kitchen: OFF\n")
     assert text.endswith("more lines)")
-    assert "Extra device number 0: missing" in text
+    assert "Extra device number 0: not found" in text
 
 
 @pytest.mark.parametrize("count", [11, 30])
@@ -263,3 +266,33 @@ async def test_too_many_commands(
     text = await reply(send_sms, ", ".join(["porch toggle"] * count))
     assert text.endswith("Only the first 10 commands were read.")
     assert len(devices.porch.calls) == 10
+
+
+@pytest.mark.parametrize(
+    ("state", "word"),
+    [(CoreState.starting, "starting up"), (CoreState.running, "not found")],
+)
+async def test_entity_not_there_yet_or_gone(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    send_sms: SendSms,
+    state: CoreState,
+    word: str,
+) -> None:
+    """A configured entity without a state is "starting up" during a start, else "not found"."""
+    hass.config_entries.async_add_subentry(
+        setup_entry,
+        ConfigSubentry(
+            data={CONF_ENTITY_ID: "switch.relay", CONF_ALIASES: []},
+            subentry_type=SUBENTRY_DEVICE,
+            title="Relay",
+            unique_id="switch.relay",
+        ),
+    )
+    await hass.async_block_till_done()
+    events = async_capture_events(hass, EVENT_COMMAND)
+    hass.set_state(state)
+    assert await reply(send_sms, "relay?") == f"Relay: {word}"
+    assert await reply(send_sms, "relay on") == f"Relay: {word}"
+    hass.set_state(CoreState.running)
+    assert [(e.data["result"], e.data["state"]) for e in events] == [("offline", word)]

@@ -13,6 +13,7 @@ from unittest.mock import MagicMock, patch
 from aiohttp.test_utils import TestClient
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.sms_iot.const import DOMAIN
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
@@ -21,7 +22,7 @@ from homeassistant.setup import async_setup_component
 from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 
-from .conftest import ALICE, text_and_read
+from .conftest import ACCOUNT_SID, ALICE, TWILIO_API, text_and_read
 from .test_esphome_e2e import _wait_for_state
 
 RELAY = "switch.sms_iot_fake_relay"
@@ -108,8 +109,34 @@ async def test_hung_device(
     """A device that takes the command and never reports gets a truthful reply in time."""
     device.ignore_commands = True
     with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.5):
-        assert await sms("relay on") == "Relay: no response (still OFF)."
+        assert await sms("relay on") == (
+            "Relay: no response yet (still OFF). If it switches within 15 min, a text "
+            "follows."
+        )
     assert len(device.commands) == 1
+
+
+async def test_device_carries_out_a_command_later(
+    hass: HomeAssistant,
+    sms: Callable[[str], Awaitable[str]],
+    device: FakeEsphomeDevice,
+    twilio_api: AiohttpClientMocker,
+) -> None:
+    """The device answers after the reply was sent: the outcome follows as a text."""
+    messages = f"{TWILIO_API}/Accounts/{ACCOUNT_SID}/Messages.json"
+    twilio_api.post(messages, json={"sid": "SM" + "1" * 32, "status": "queued"})
+    device.delay = 1.0
+    with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.2):
+        assert (await sms("relay on")).startswith("Relay: no response yet (still OFF)")
+    await _wait_for_state(hass, RELAY, "on", seconds=5)
+    for _ in range(100):
+        await hass.async_block_till_done()
+        if any(str(url) == messages for _, url, _, _ in twilio_api.mock_calls):
+            break
+    sent = [data for _, url, data, _ in twilio_api.mock_calls if str(url) == messages]
+    assert len(sent) == 1
+    assert dict(sent[0])["Body"] == "Relay: ON (late: the earlier command ran)."
+    assert dict(sent[0])["To"] == ALICE
 
 
 async def test_connection_dropped_mid_command(

@@ -8,7 +8,7 @@ import pytest
 from custom_components.sms_iot.dedupe import DedupeCache
 from custom_components.sms_iot.phone import mask_number, to_e164
 from custom_components.sms_iot.phrase import describe_state
-from custom_components.sms_iot.twilio_webhook import signed_url
+from custom_components.sms_iot.twilio_urls import signed_url
 from homeassistant.core import State
 
 
@@ -61,7 +61,7 @@ async def test_dedupe_forgets_after_ttl_and_size(
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
-        (None, "missing"),
+        (None, "not found"),
         (State("light.x", "unavailable"), "offline"),
         (State("light.x", "unknown"), "unknown"),
         (State("light.x", "on"), "ON"),

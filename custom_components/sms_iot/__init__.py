@@ -90,6 +90,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> b
     """Unload a config entry."""
     # The webhook stays registered (see _async_register_webhook) until the entry is removed.
     async_delete_issues(hass, entry.entry_id)
+    entry.runtime_data.inbox.late.cancel_all()
     await entry.runtime_data.inbox.memory.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
+from functools import partial
 import logging
 import time
+from typing import Any
 
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -18,6 +21,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import (
     Context,
+    CoreState,
     Event,
     EventStateChangedData,
     HomeAssistant,
@@ -25,11 +29,11 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 
 from .commands import ALL, Action, Command, ParseResult
 from .compat import ATTR_BRIGHTNESS, ATTR_BRIGHTNESS_PCT
-from .const import DEVICE_WAIT, EVENT_COMMAND
+from .const import DEVICE_WAIT, EVENT_COMMAND, LATE_WINDOW
 from .models import AuthorizedNumber, Device, SmsIotConfig
 from .outcomes import DeviceReport, Item, Note, Notice, Outcome
 from .phrase import describe_state
@@ -67,6 +71,55 @@ def _offline(state: State | None) -> bool:
     return state is None or state.state == STATE_UNAVAILABLE
 
 
+type LateReport = Callable[[DeviceReport], Awaitable[None]]
+
+
+class LateWatches:
+    """Commands that timed out, watched for a while: a device may carry them out later."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Initialize with nothing watched."""
+        self._hass = hass
+        self._cancels: dict[str, Callable[[], None]] = {}
+
+    def watch(
+        self,
+        entity_id: str,
+        reached: Callable[[State], bool],
+        on_reached: Callable[[], Coroutine[Any, Any, None]],
+    ) -> None:
+        """Call on_reached once if the entity reaches a state within the late window."""
+        self.cancel(entity_id)
+
+        @callback
+        def _changed(event: Event[EventStateChangedData]) -> None:
+            new_state = event.data["new_state"]
+            if new_state is not None and reached(new_state):
+                self.cancel(entity_id)
+                self._hass.async_create_task(on_reached(), eager_start=True)
+
+        unsubs = [
+            async_track_state_change_event(self._hass, entity_id, _changed),
+            async_call_later(self._hass, LATE_WINDOW, lambda _: self.cancel(entity_id)),
+        ]
+
+        def _cancel() -> None:
+            for unsub in unsubs:
+                unsub()
+
+        self._cancels[entity_id] = _cancel
+
+    def cancel(self, entity_id: str) -> None:
+        """Stop watching an entity (a newer command supersedes the old one)."""
+        if (cancel := self._cancels.pop(entity_id, None)) is not None:
+            cancel()
+
+    def cancel_all(self) -> None:
+        """Stop watching everything (on unload)."""
+        for entity_id in list(self._cancels):
+            self.cancel(entity_id)
+
+
 class Executor:
     """Execute one message's commands for one authorized number within a time budget."""
 
@@ -78,14 +131,18 @@ class Executor:
         context: Context,
         entry_id: str,
         deadline: float,
+        late: LateWatches,
+        on_late: LateReport | None = None,
     ) -> None:
-        """Initialize the executor."""
+        """Initialize the executor; on_late receives outcomes that come after the reply."""
         self._hass = hass
         self._config = config
         self._number = number
         self._context = context
         self._entry_id = entry_id
         self._deadline = deadline
+        self._late = late
+        self._on_late = on_late
 
     async def async_run(self, parsed: ParseResult) -> list[Item]:
         """Run all commands in order and return what each produced."""
@@ -138,24 +195,30 @@ class Executor:
             return Notice(Note.NOT_PERMITTED, device.name)
         return [device]
 
+    @property
+    def _starting(self) -> bool:
+        """Return True while Home Assistant is still starting (entities may be missing)."""
+        return self._hass.state is not CoreState.running
+
     def _status(self, device: Device) -> DeviceReport:
         """Report a device's current state."""
         state = self._hass.states.get(device.entity_id)
-        return DeviceReport(device, None, state, state)
+        return DeviceReport(device, None, state, state, self._starting)
 
     async def _async_switch(self, device: Device, command: Command) -> DeviceReport:
         """Switch one device and wait for the state it reports."""
+        self._late.cancel(device.entity_id)
         before = self._hass.states.get(device.entity_id)
         if _offline(before):
             return self._report(device, command, Outcome.OFFLINE, before)
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
-            return DeviceReport(device, Outcome.SKIPPED, before, before)
+            return DeviceReport(device, Outcome.SKIPPED, before, before, self._starting)
         try:
             async with asyncio.timeout(min(remaining, DEVICE_WAIT)):
                 await self._async_call_and_wait(device, command, before)
         except TimeoutError:
-            return self._report(device, command, Outcome.TIMEOUT, before)
+            return self._timed_out(device, command, before)
         except HomeAssistantError as err:
             _LOGGER.warning("Switching %s failed: %s", device.entity_id, err)
             return self._report(device, command, Outcome.FAILED, before)
@@ -201,6 +264,22 @@ class Executor:
         finally:
             unsub()
 
+    def _timed_out(
+        self, device: Device, command: Command, before: State | None
+    ) -> DeviceReport:
+        """Report a timeout; keep watching, so a command carried out later is reported."""
+        report = self._report(device, command, Outcome.TIMEOUT, before)
+        if (on_late := self._on_late) is None:
+            return report
+
+        async def _async_late() -> None:
+            await on_late(self._report(device, command, Outcome.LATE, before))
+
+        self._late.watch(
+            device.entity_id, partial(_reached, command, before), _async_late
+        )
+        return replace(report, follow_up=True)
+
     @staticmethod
     def _service_data(device: Device, command: Command) -> dict[str, object]:
         """Return the service data for a command."""
@@ -230,8 +309,8 @@ class Executor:
                 "action": command.action.value,
                 "brightness": command.brightness,
                 "result": outcome.value,
-                "state": describe_state(state),
+                "state": describe_state(state, self._starting),
             },
             context=self._context,
         )
-        return DeviceReport(device, outcome, before, state)
+        return DeviceReport(device, outcome, before, state, self._starting)

@@ -37,6 +37,8 @@ EVENT_MESSAGE_STATUS: Final = "sms_iot_message_status"
 REPLY_BUDGET: Final = 9.0
 # Longest a single device may take to report the state it was asked for.
 DEVICE_WAIT: Final = 5.0
+# How long a command that timed out is still watched for: a device may carry it out later.
+LATE_WINDOW: Final = 15 * 60.0
 TWILIO_TIMEOUT: Final = 10.0
 DEDUPE_TTL: Final = 24 * 3600.0
 DEDUPE_MAX: Final = 5000

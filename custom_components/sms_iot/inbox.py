@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 import logging
@@ -12,17 +13,19 @@ from typing import Any
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .act import Executor
+from .act import Executor, LateReport, LateWatches
 from .commands import ParseResult, is_carrier_keyword
 from .const import EVENT_RECEIVED, EVENT_UNAUTHORIZED, RECENT_COMMANDS, REPLY_BUDGET
 from .dedupe import MessageMemory
 from .limits import Allowance, OncePer, SenderLimiter
 from .models import AuthorizedNumber, SmsIotConfig
+from .outcomes import DeviceReport
 from .phone import mask_number
 from .phrase import (
     SORRY,
     STRANGER_REFUSAL,
     help_text,
+    phrase_item,
     phrase_reply,
     slow_down,
     sms_safe,
@@ -42,6 +45,8 @@ class InboundMessage:
     text: str
     message_id: str  # the transport's id: retried deliveries repeat it
     received_at: datetime
+    # Texts the sender later (a late outcome); None if the transport cannot.
+    follow_up: Callable[[str], Awaitable[None]] | None = None
 
 
 class Inbox:
@@ -62,6 +67,7 @@ class Inbox:
         self.limiter = SenderLimiter()
         self.stranger_refusals = OncePer()
         self.counters: Counter[str] = Counter()
+        self.late = LateWatches(hass)
         self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_COMMANDS)
 
     async def async_receive(self, message: InboundMessage) -> str:
@@ -111,9 +117,31 @@ class Inbox:
         if not parsed.commands and not parsed.unknown:
             return help_text(number)
         executor = Executor(
-            self._hass, self.config, number, context, self._entry_id, deadline
+            self._hass,
+            self.config,
+            number,
+            context,
+            self._entry_id,
+            deadline,
+            self.late,
+            self._late_reporter(number, message.follow_up),
         )
         return phrase_reply(await executor.async_run(parsed), number)
+
+    def _late_reporter(
+        self,
+        number: AuthorizedNumber,
+        follow_up: Callable[[str], Awaitable[None]] | None,
+    ) -> LateReport | None:
+        """Return what texts a late outcome to the sender, if the transport can."""
+        if follow_up is None:
+            return None
+
+        async def _report(report: DeviceReport) -> None:
+            self.counters["late_outcomes"] += 1
+            await follow_up(sms_safe(phrase_item(report, number)))
+
+        return _report
 
     def _stranger(self, message: InboundMessage, context: Context) -> str:
         """Refuse a sender that is not an authorized number."""

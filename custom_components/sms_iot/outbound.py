@@ -21,7 +21,7 @@ from .twilio_client import (
     TwilioTimeoutError,
     async_create_message,
 )
-from .twilio_webhook import status_callback_url
+from .twilio_urls import status_callback_url
 
 MAX_MEDIA = 10
 _INVALID_RECIPIENT = {21211, 21614, 21635}

@@ -18,6 +18,7 @@ class Outcome(StrEnum):
     TIMEOUT = "timeout"
     FAILED = "failed"
     SKIPPED = "skipped"
+    LATE = "late"  # reported after the reply: the command ran after all
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,10 @@ class DeviceReport:
     outcome: Outcome | None
     before: State | None
     state: State | None
+    # Home Assistant is still starting: a missing entity may yet come.
+    starting: bool = False
+    # A late outcome of a timed-out command will be texted.
+    follow_up: bool = False
 
 
 class Note(StrEnum):

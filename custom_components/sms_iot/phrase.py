@@ -9,10 +9,12 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UN
 from homeassistant.core import State
 
 from .compat import ATTR_BRIGHTNESS
+from .const import LATE_WINDOW
 from .models import AuthorizedNumber
 from .outcomes import DeviceReport, Item, Note, Outcome
 
 MAX_REPLY_CHARS = 1600
+LATE_WINDOW_MINUTES = round(LATE_WINDOW / 60)
 SORRY = "Sorry, something went wrong. Please try again."
 ALREADY_HANDLED = "This message was already received."
 STRANGER_REFUSAL = "This number does not accept messages from you."
@@ -44,10 +46,10 @@ def sms_safe(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
-def describe_state(state: State | None) -> str:
-    """Describe an entity state as an SMS reads it."""
+def describe_state(state: State | None, starting: bool = False) -> str:
+    """Describe an entity state as an SMS reads it (the words the README lists)."""
     if state is None:
-        return "missing"
+        return "starting up" if starting else "not found"
     if state.state == STATE_UNAVAILABLE:
         return "offline"
     if state.state == STATE_ON:
@@ -65,13 +67,21 @@ def describe_state(state: State | None) -> str:
 def _report(report: DeviceReport) -> str:
     """Say what a device reports after a command."""
     name = report.device.name
-    observed = describe_state(report.state)
+    observed = describe_state(report.state, report.starting)
+    before = describe_state(report.before, report.starting)
     if report.outcome is Outcome.SKIPPED:
-        return f"{name}: skipped, out of time (still {describe_state(report.before)})."
+        return f"{name}: skipped, out of time (still {before})."
     if report.outcome is Outcome.TIMEOUT:
-        if observed != describe_state(report.before):
+        if observed != before:
             return f"{name}: {observed} (not what was asked)."
-        return f"{name}: no response (still {observed})."
+        if report.follow_up:
+            return (
+                f"{name}: no response yet (still {observed}). If it switches within "
+                f"{LATE_WINDOW_MINUTES} min, a text follows."
+            )
+        return f"{name}: no response yet (still {observed}); it may still switch."
+    if report.outcome is Outcome.LATE:
+        return f"{name}: {observed} (late: the earlier command ran)."
     if report.outcome is Outcome.FAILED:
         return f"{name}: failed (still {observed})."
     return f"{name}: {observed}"

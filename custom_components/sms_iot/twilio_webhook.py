@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, partial
 import logging
 import time
 from urllib.parse import parse_qsl
@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
@@ -28,30 +29,17 @@ from .inbox import InboundMessage
 from .limits import SlidingWindow
 from .message_status import MessageStatus
 from .models import SmsIotConfigEntry
+from .outbound import async_send
+from .phone import mask_number
 from .repairs import SIGNATURE_FAILURES, issue_id
 from .twilio_client import is_messaging_service
+from .twilio_urls import signed_url
 
 _LOGGER = logging.getLogger(__name__)
 
 TRANSPORT = "twilio"
 _FORM = "application/x-www-form-urlencoded"
 _REFUSAL_LOG_INTERVAL = 60.0
-
-
-def base_url(public_url: str) -> str:
-    """Return the stored public URL without its query."""
-    return public_url.split("?", 1)[0]
-
-
-def status_callback_url(public_url: str) -> str:
-    """Return the URL Twilio reports an outbound message's delivery status to."""
-    return f"{base_url(public_url)}?kind=status"
-
-
-def signed_url(public_url: str, query_string: str) -> str:
-    """Return the URL Twilio signed: the stored public URL plus the query it called with."""
-    base = base_url(public_url)
-    return f"{base}?{query_string}" if query_string else base
 
 
 # Replies repeat (the same states, the same refusals); the XML need not be built each time.
@@ -198,6 +186,18 @@ def _status_callback(
     return web.Response(status=204)
 
 
+async def _async_follow_up(
+    hass: HomeAssistant, entry: SmsIotConfigEntry, sender: str, text: str
+) -> None:
+    """Text the sender later (through the REST API: the webhook was answered long ago)."""
+    try:
+        await async_send(hass, entry, [sender], text)
+    except HomeAssistantError as err:
+        _LOGGER.warning(
+            "Could not text a late outcome to %s: %s", mask_number(sender), err
+        )
+
+
 def _to_this_number(twilio_number: str, form: dict[str, str]) -> bool:
     """Return True if the message was sent to this entry's number or Messaging Service."""
     if is_messaging_service(twilio_number):
@@ -248,6 +248,7 @@ async def async_handle_webhook(
             text=form.get("Body", ""),
             message_id=message_sid,
             received_at=dt_util.utcnow(),
+            follow_up=partial(_async_follow_up, hass, entry, sender),
         )
     )
     return web.Response(text=twiml(reply), content_type="text/xml")

@@ -1,0 +1,81 @@
+"""A command that timed out and is carried out later: the sender is told what happened."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
+
+from aiohttp.test_utils import TestClient
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+
+from custom_components.sms_iot.const import EVENT_COMMAND, LATE_WINDOW
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+from tools.fake_twilio import FakeTwilioState
+
+from .conftest import ALICE, Devices, text_and_read
+
+WAIT = "custom_components.sms_iot.act.DEVICE_WAIT"
+NO_RESPONSE = (
+    "Porch: no response yet (still OFF). If it switches within 15 min, a text follows."
+)
+
+
+async def test_late_outcome_is_texted(
+    hass: HomeAssistant,
+    devices: Devices,
+    twilio_entry: MockConfigEntry,
+    twilio: FakeTwilioState,
+    client: TestClient[Any, Any],
+) -> None:
+    """The device switches after the reply: an event and a follow-up text say so."""
+    events = async_capture_events(hass, EVENT_COMMAND)
+    devices.porch.delay = 0.5
+    with patch(WAIT, 0.1):
+        assert await text_and_read(client, "porch on") == NO_RESPONSE
+    assert twilio.sent == []
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for _ in range(50):
+        if twilio.sent:
+            break
+        await hass.async_block_till_done()
+    assert [(m["to"], m["body"]) for m in twilio.sent] == [
+        (ALICE, "Porch: ON (late: the earlier command ran).")
+    ]
+    assert [e.data["result"] for e in events] == ["timeout", "late"]
+
+
+async def test_late_watch_ends(
+    hass: HomeAssistant,
+    devices: Devices,
+    twilio_entry: MockConfigEntry,
+    twilio: FakeTwilioState,
+    client: TestClient[Any, Any],
+) -> None:
+    """After the window, or when a newer command supersedes it, nothing more is texted."""
+    devices.porch.hang = True
+    with patch(WAIT, 0.1):
+        assert await text_and_read(client, "porch on") == NO_RESPONSE
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=LATE_WINDOW + 1))
+    await hass.async_block_till_done()
+    devices.porch.hang = False
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.porch"}, blocking=True
+    )
+    devices.porch.hang = True
+    with patch(WAIT, 0.1):
+        assert (await text_and_read(client, "porch off")).startswith(
+            "Porch: no response"
+        )
+        devices.porch.hang = False
+        assert await text_and_read(client, "porch on") == "Porch: ON"
+    devices.porch._attr_is_on = False
+    devices.porch.async_write_ha_state()
+    await hass.async_block_till_done()
+    assert twilio.sent == []
