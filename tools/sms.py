@@ -56,7 +56,8 @@ def main() -> int:
         with urllib.request.urlopen(request, timeout=20) as response:
             twiml = response.read().decode()
     except urllib.error.HTTPError as err:
-        print(f"HTTP {err.code}: request refused", file=sys.stderr)
+        why = {503: "the sms_iot entry is not loaded yet; retry in a moment"}
+        print(f"HTTP {err.code}: {why.get(err.code, 'request refused')}", file=sys.stderr)
         return 1
     except urllib.error.URLError as err:
         print(
@@ -67,7 +68,13 @@ def main() -> int:
     if args.raw:
         print(twiml)
         return 0
-    messages = [m.text or "" for m in ET.fromstring(twiml).iter("Message")]
+    try:
+        document = ET.fromstring(twiml)
+    except ET.ParseError:
+        # Home Assistant answers an empty 200 for a webhook it does not know.
+        print(f"HTTP 200 but no TwiML: {twiml[:200]!r}", file=sys.stderr)
+        return 1
+    messages = [m.text or "" for m in document.iter("Message")]
     print("\n".join(messages) if messages else "(no reply)")
     return 0
 
