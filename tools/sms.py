@@ -57,7 +57,9 @@ def main() -> int:
             twiml = response.read().decode()
     except urllib.error.HTTPError as err:
         why = {503: "the sms_iot entry is not loaded yet; retry in a moment"}
-        print(f"HTTP {err.code}: {why.get(err.code, 'request refused')}", file=sys.stderr)
+        print(
+            f"HTTP {err.code}: {why.get(err.code, 'request refused')}", file=sys.stderr
+        )
         return 1
     except urllib.error.URLError as err:
         print(
