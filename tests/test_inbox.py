@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from unittest.mock import patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -107,3 +108,16 @@ async def test_a_new_transport_plugs_into_the_inbox(
     await pager.deliver(STRANGER, "porch off", "p2")
     assert pager.sent == [(ALICE, "Porch: ON"), (ALICE, "Porch: ON")]
     assert [call for call, _ in devices.porch.calls] == ["turn_on"]
+
+
+async def test_transport_without_follow_up_promises_none(
+    setup_entry: MockConfigEntry, devices: Devices
+) -> None:
+    """A transport that cannot text later gets no promise of a later text."""
+    devices.porch.hang = True
+    pager = FakePager(setup_entry.runtime_data.inbox, {ALICE})
+    with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.1):
+        await pager.deliver(ALICE, "porch on", "p9")
+    assert pager.sent == [
+        (ALICE, "Porch: no response yet (still OFF); it may still switch.")
+    ]

@@ -7,6 +7,7 @@ from typing import Any
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
@@ -79,3 +80,25 @@ async def test_late_watch_ends(
     devices.porch.async_write_ha_state()
     await hass.async_block_till_done()
     assert twilio.sent == []
+
+
+async def test_late_text_that_cannot_be_sent_is_logged(
+    hass: HomeAssistant,
+    devices: Devices,
+    twilio_entry: MockConfigEntry,
+    twilio: FakeTwilioState,
+    client: TestClient[Any, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Twilio refusing the follow-up is a warning with the number masked, nothing raised."""
+    devices.porch.delay = 0.3
+    with patch(WAIT, 0.1):
+        assert await text_and_read(client, "porch on") == NO_RESPONSE
+    twilio.failures = [(400, 21610)]
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
+    for _ in range(50):
+        await hass.async_block_till_done()
+        if "late outcome" in caplog.text:
+            break
+    assert "Could not text a late outcome to ********2671" in caplog.text
+    assert ALICE not in caplog.text

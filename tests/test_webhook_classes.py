@@ -20,19 +20,23 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.sms_iot.commands import CARRIER_KEYWORDS
 from custom_components.sms_iot.const import (
     CONF_RATE_LIMIT,
+    CONF_TWILIO_NUMBER,
     EVENT_COMMAND,
     EVENT_RECEIVED,
     EVENT_UNAUTHORIZED,
 )
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import HomeAssistant
+from tools.fake_twilio import FakeTwilioState
 
 from .conftest import (
     ACCOUNT_SID,
     ALICE,
     EMPTY,
     HOOK,
+    MESSAGING_SERVICE,
     TWILIO_NUMBER,
+    Devices,
     post_signed,
     samples,
     sms_params,
@@ -186,3 +190,24 @@ async def test_refusals_logged_as_counts_per_reason(
         "Refused webhook requests since the last report: "
         "content_type 1, method 1, signature 3",
     ]
+
+
+async def test_messaging_service_entry_checks_the_service(
+    hass: HomeAssistant,
+    twilio: FakeTwilioState,
+    config_entry: MockConfigEntry,
+    devices: Devices,
+    client: TestClient[Any, Any],
+) -> None:
+    """For a Messaging Service, a message must name that service, whatever its To."""
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, CONF_TWILIO_NUMBER: MESSAGING_SERVICE}
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    ours = sms_params("porch on") | {"MessagingServiceSid": MESSAGING_SERVICE}
+    assert (await post_signed(client, ours)).status == 200
+    assert devices.porch.calls
+    other = sms_params("porch off") | {"MessagingServiceSid": "MG" + "1" * 32}
+    assert (await post_signed(client, other)).status == 403
+    assert len(devices.porch.calls) == 1
