@@ -65,18 +65,32 @@ async def test_remove_entry_without_cloudhook(
     assert hass.config_entries.async_get_entry(setup_entry.entry_id) is None
 
 
-async def test_reload_with_twilio_unreachable_answers_503_and_logs_once(
+@pytest.mark.parametrize(
+    ("failure", "state"),
+    [
+        ({"exc": ClientConnectionError()}, ConfigEntryState.SETUP_RETRY),
+        ({"exc": TimeoutError()}, ConfigEntryState.SETUP_RETRY),
+        (
+            {"account_status": HTTPStatus.SERVICE_UNAVAILABLE},
+            ConfigEntryState.SETUP_RETRY,
+        ),
+        ({"account_status": HTTPStatus.UNAUTHORIZED}, ConfigEntryState.SETUP_ERROR),
+    ],
+)
+async def test_reload_that_fails_answers_503_and_logs_once(
     hass: HomeAssistant,
     aioclient_mock: AiohttpClientMocker,
     setup_entry: MockConfigEntry,
     client: TestClient[Any, Any],
     devices: Devices,
     caplog: pytest.LogCaptureFixture,
+    failure: dict[str, Any],
+    state: ConfigEntryState,
 ) -> None:
-    """A reload that cannot reach Twilio leaves 503s (Twilio retries), logged once."""
-    mock_twilio_api(aioclient_mock, exc=ClientConnectionError())
+    """A reload that fails leaves 503s (Twilio retries or falls back), logged once."""
+    mock_twilio_api(aioclient_mock, **failure)
     await hass.config_entries.async_reload(setup_entry.entry_id)
-    assert setup_entry.state is ConfigEntryState.SETUP_RETRY
+    assert setup_entry.state is state
     for _ in range(3):
         response = await post_signed(client, sms_params("porch on"))
         assert response.status == 503
