@@ -85,6 +85,15 @@ _CREDENTIALS_SCHEMA = vol.Schema(
 )
 
 
+_RECONFIGURE_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_AUTH_TOKEN): _PASSWORD,
+        vol.Required(CONF_TWILIO_NUMBER): _TEXT,
+        vol.Required(CONF_PUBLIC_URL): _URL,
+    }
+)
+
+
 def _url_schema(default: str | None) -> vol.Schema:
     """Return the schema asking for the public webhook URL."""
     return vol.Schema(
@@ -368,17 +377,10 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                         CONF_PUBLIC_URL: public_url,
                     },
                 )
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_AUTH_TOKEN): _PASSWORD,
-                vol.Required(CONF_TWILIO_NUMBER): _TEXT,
-                vol.Required(CONF_PUBLIC_URL): _URL,
-            }
-        )
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or entry.data
+                _RECONFIGURE_SCHEMA, user_input or entry.data
             ),
             errors=errors,
             description_placeholders={
