@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass
 from http import HTTPStatus
 import itertools
 from typing import Any
+from unittest.mock import MagicMock, patch
 import xml.etree.ElementTree as ET
 
 from aiohttp import ClientResponse
@@ -41,6 +42,7 @@ from custom_components.sms_iot.const import (
     DOMAIN,
     PERMISSION_STATUS_ONLY,
 )
+from custom_components.sms_iot.twilio_client import SentMessage
 from homeassistant.const import CONF_WEBHOOK_ID, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -135,6 +137,32 @@ def mock_twilio_api(
                 "uri": "/2010-04-01/Accounts/x/IncomingPhoneNumbers.json",
             },
         )
+
+
+@pytest.fixture
+def mock_twilio_client() -> Generator[MagicMock]:
+    """An autospec'd TwilioClient wherever the integration creates one (as core's peblar)."""
+    with (
+        patch("custom_components.sms_iot.TwilioClient", autospec=True) as client_class,
+        patch("custom_components.sms_iot.config_flow.TwilioClient", new=client_class),
+    ):
+        client = client_class.return_value
+        client.async_verify.return_value = "My first account"
+        client.async_create_message.return_value = SentMessage(
+            "SM" + "0" * 32, "queued"
+        )
+        yield client
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_twilio_client: MagicMock, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The entry, set up with the autospec'd client."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
 
 
 @pytest.fixture

@@ -30,12 +30,7 @@ from .migration import async_migrate_entry as async_migrate_entry
 from .models import SmsIotConfigEntry, SmsIotData, build_config
 from .repairs import async_delete_issues
 from .services import async_setup_services
-from .twilio_client import (
-    TwilioAuthError,
-    TwilioError,
-    async_create_client,
-    async_verify,
-)
+from .twilio_client import TwilioAuthError, TwilioClient, TwilioError
 from .twilio_webhook import RefusalLog, SignatureWatch, async_handle_webhook
 
 _LOGGER = logging.getLogger(__name__)
@@ -53,11 +48,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Set up SMS IoT from a config entry."""
     _async_register_webhook(hass, entry)
-    client = async_create_client(
+    client = TwilioClient(
         hass, entry.data[CONF_ACCOUNT_SID], entry.data[CONF_AUTH_TOKEN]
     )
     try:
-        await async_verify(client, entry.data[CONF_TWILIO_NUMBER])
+        await client.async_verify(entry.data[CONF_TWILIO_NUMBER])
     except TwilioAuthError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"

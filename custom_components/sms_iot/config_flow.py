@@ -52,10 +52,9 @@ from .phone import to_e164
 from .subentry_flow import AuthorizedNumberFlow, DeviceFlow
 from .twilio_client import (
     TwilioAuthError,
+    TwilioClient,
     TwilioConnectionError,
     TwilioSenderError,
-    async_create_client,
-    async_verify,
     is_messaging_service,
 )
 
@@ -167,9 +166,9 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str],
     ) -> None:
         """Verify credentials and the Twilio number with Twilio, filling errors by field."""
-        client = async_create_client(self.hass, account_sid, auth_token)
+        client = TwilioClient(self.hass, account_sid, auth_token)
         try:
-            await async_verify(client, twilio_number)
+            await client.async_verify(twilio_number)
         except TwilioAuthError:
             errors[CONF_AUTH_TOKEN] = "invalid_auth"
         except TwilioSenderError:

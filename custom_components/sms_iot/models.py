@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from twilio.rest import Client
-
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ENTITY_ID
 
@@ -35,6 +33,7 @@ from .message_status import MessageStatuses
 
 if TYPE_CHECKING:
     from .inbox import Inbox
+    from .twilio_client import TwilioClient
     from .twilio_webhook import RefusalLog, SignatureWatch
 
 type SmsIotConfigEntry = ConfigEntry[SmsIotData]
@@ -91,7 +90,7 @@ class SmsIotData:
     """Runtime data of an SMS IoT config entry: the config view and the objects that own state."""
 
     config: SmsIotConfig
-    client: Client
+    client: TwilioClient
     service_device_id: str
     inbox: Inbox
     signatures: SignatureWatch

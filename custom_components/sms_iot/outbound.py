@@ -16,10 +16,10 @@ from .phone import mask_number, to_e164
 from .repairs import HOURLY_CAP, issue_id
 from .segments import segment_info, split_body
 from .twilio_client import (
+    SentMessage,
     TwilioConnectionError,
     TwilioSendError,
     TwilioTimeoutError,
-    async_create_message,
 )
 from .twilio_urls import status_callback_url
 
@@ -99,7 +99,7 @@ async def async_send(
                     "encoding": info.encoding,
                 }
             )
-            data.statuses.update(MessageStatus(str(sent.sid), to, str(sent.status)))
+            data.statuses.update(MessageStatus(sent.sid, to, sent.status))
     return results
 
 
@@ -123,7 +123,7 @@ async def _async_send_one(
     body: str,
     media: list[str],
     callback: str,
-) -> Any:
+) -> SentMessage:
     """Send one message, turning Twilio's answers into errors that say what to do."""
     data = entry.runtime_data
     placeholders = {
@@ -131,8 +131,8 @@ async def _async_send_one(
         "sender": mask_number(data.config.twilio_number),
     }
     try:
-        return await async_create_message(
-            data.client, data.config.twilio_number, to, body, media, callback
+        return await data.client.async_create_message(
+            data.config.twilio_number, to, body, media, callback
         )
     except TwilioSendError as err:
         error, key = _send_error(err)

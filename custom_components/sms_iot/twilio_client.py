@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 import logging
 from typing import Any
 
@@ -49,40 +50,6 @@ def is_messaging_service(twilio_number: str) -> bool:
     return twilio_number.upper().startswith("MG")
 
 
-def async_create_client(
-    hass: HomeAssistant, account_sid: str, auth_token: str
-) -> Client:
-    """Create a Twilio client that uses Home Assistant's shared session."""
-    http_client = AsyncTwilioHttpClient(pool_connections=False, logger=_HTTP_LOGGER)
-    # Never closed by us: the session belongs to Home Assistant.
-    http_client.session = async_get_clientsession(hass)
-    return Client(account_sid, auth_token, http_client=http_client)
-
-
-async def async_verify(client: Client, twilio_number: str) -> str:
-    """Check the credentials and the Twilio number with Twilio; return the account's friendly name."""
-    try:
-        async with asyncio.timeout(TWILIO_TIMEOUT):
-            try:
-                account = await client.api.v2010.accounts(
-                    client.account_sid
-                ).fetch_async()
-            except TwilioRestException as err:
-                raise _error(err, TwilioAuthError) from err
-            try:
-                if is_messaging_service(twilio_number):
-                    await client.messaging.v1.services(twilio_number).fetch_async()
-                elif not await client.incoming_phone_numbers.list_async(
-                    phone_number=twilio_number, limit=1
-                ):
-                    raise TwilioSenderError
-            except TwilioRestException as err:
-                raise _error(err, TwilioSenderError) from err
-    except (ClientError, TimeoutError) as err:
-        raise TwilioConnectionError from err
-    return str(account.friendly_name or client.account_sid)
-
-
 def _error(err: TwilioRestException, not_found: type[TwilioError]) -> TwilioError:
     """Map a Twilio REST error to ours."""
     if err.status in (401, 403):
@@ -110,39 +77,82 @@ _RETRIES = 3
 _BACKOFF = 0.5
 
 
-async def async_create_message(
-    client: Client,
-    twilio_number: str,
-    to: str,
-    body: str,
-    media_urls: list[str],
-    status_callback: str,
-) -> Any:
-    """Send one message; retry Twilio's 429 and 5xx answers a few times with backoff."""
-    kwargs: dict[str, Any] = {
-        "to": to,
-        "body": body,
-        "status_callback": status_callback,
-    }
-    if is_messaging_service(twilio_number):
-        kwargs["messaging_service_sid"] = twilio_number
-    else:
-        kwargs["from_"] = twilio_number
-    if media_urls:
-        kwargs["media_url"] = media_urls
-    attempt = 0
-    while True:
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """What Twilio accepted: the message's SID and first status."""
+
+    sid: str
+    status: str
+
+
+class TwilioClient:
+    """Twilio's REST API for one account, on Home Assistant's shared aiohttp session."""
+
+    def __init__(self, hass: HomeAssistant, account_sid: str, auth_token: str) -> None:
+        """Create the client; nothing is sent yet."""
+        http_client = AsyncTwilioHttpClient(pool_connections=False, logger=_HTTP_LOGGER)
+        # Never closed by us: the session belongs to Home Assistant.
+        http_client.session = async_get_clientsession(hass)
+        self._client = Client(account_sid, auth_token, http_client=http_client)
+
+    async def async_verify(self, twilio_number: str) -> str:
+        """Check the credentials and the Twilio number; return the account's name."""
+        client = self._client
         try:
             async with asyncio.timeout(TWILIO_TIMEOUT):
-                return await client.messages.create_async(**kwargs)
-        except TwilioRestException as err:
-            attempt += 1
-            if (err.status == 429 or err.status >= 500) and attempt < _RETRIES:
-                await asyncio.sleep(_BACKOFF * 2 ** (attempt - 1))
-                continue
-            raise TwilioSendError(err.code, err.status, err.msg) from err
-        except TimeoutError as err:
-            # Not retried: Twilio may have accepted it, and a retry would send it twice.
-            raise TwilioTimeoutError from err
-        except ClientError as err:
+                try:
+                    account = await client.api.v2010.accounts(
+                        client.account_sid
+                    ).fetch_async()
+                except TwilioRestException as err:
+                    raise _error(err, TwilioAuthError) from err
+                try:
+                    if is_messaging_service(twilio_number):
+                        await client.messaging.v1.services(twilio_number).fetch_async()
+                    elif not await client.incoming_phone_numbers.list_async(
+                        phone_number=twilio_number, limit=1
+                    ):
+                        raise TwilioSenderError
+                except TwilioRestException as err:
+                    raise _error(err, TwilioSenderError) from err
+        except (ClientError, TimeoutError) as err:
             raise TwilioConnectionError from err
+        return str(account.friendly_name or client.account_sid)
+
+    async def async_create_message(
+        self,
+        twilio_number: str,
+        to: str,
+        body: str,
+        media_urls: list[str],
+        status_callback: str,
+    ) -> SentMessage:
+        """Send one message; retry Twilio's 429 and 5xx answers a few times with backoff."""
+        kwargs: dict[str, Any] = {
+            "to": to,
+            "body": body,
+            "status_callback": status_callback,
+        }
+        if is_messaging_service(twilio_number):
+            kwargs["messaging_service_sid"] = twilio_number
+        else:
+            kwargs["from_"] = twilio_number
+        if media_urls:
+            kwargs["media_url"] = media_urls
+        attempt = 0
+        while True:
+            try:
+                async with asyncio.timeout(TWILIO_TIMEOUT):
+                    sent = await self._client.messages.create_async(**kwargs)
+                    return SentMessage(str(sent.sid), str(sent.status))
+            except TwilioRestException as err:
+                attempt += 1
+                if (err.status == 429 or err.status >= 500) and attempt < _RETRIES:
+                    await asyncio.sleep(_BACKOFF * 2 ** (attempt - 1))
+                    continue
+                raise TwilioSendError(err.code, err.status, err.msg) from err
+            except TimeoutError as err:
+                # Not retried: Twilio may have accepted it, and a retry would send it twice.
+                raise TwilioTimeoutError from err
+            except ClientError as err:
+                raise TwilioConnectionError from err
