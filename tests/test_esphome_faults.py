@@ -6,6 +6,7 @@ dropping the connection when a command arrives.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 from unittest.mock import MagicMock, patch
@@ -129,10 +130,10 @@ async def test_device_carries_out_a_command_later(
     with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.2):
         assert (await sms("relay on")).startswith("Relay: no response yet (still OFF)")
     await _wait_for_state(hass, RELAY, "on", seconds=5)
-    for _ in range(100):
-        await hass.async_block_till_done()
-        if any(str(url) == messages for _, url, _, _ in twilio_api.mock_calls):
-            break
+    async with asyncio.timeout(5):
+        while not any(str(url) == messages for _, url, _, _ in twilio_api.mock_calls):
+            await asyncio.sleep(0.05)
+            await hass.async_block_till_done()
     sent = [data for _, url, data, _ in twilio_api.mock_calls if str(url) == messages]
     assert len(sent) == 1
     assert dict(sent[0])["Body"] == "Relay: ON (late: the earlier command ran)."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
@@ -22,6 +24,18 @@ from tools.fake_twilio import FakeTwilioState
 from .conftest import ALICE, Devices, text_and_read
 
 WAIT = "custom_components.sms_iot.act.DEVICE_WAIT"
+
+
+async def _until(
+    hass: HomeAssistant, done: Callable[[], bool], seconds: float = 5
+) -> None:
+    """Let real time pass (the fake device reports after a real delay) until done()."""
+    async with asyncio.timeout(seconds):
+        while not done():
+            await asyncio.sleep(0.05)
+            await hass.async_block_till_done()
+
+
 NO_RESPONSE = (
     "Porch: no response yet (still OFF). If it switches within 15 min, a text follows."
 )
@@ -40,12 +54,7 @@ async def test_late_outcome_is_texted(
     with patch(WAIT, 0.1):
         assert await text_and_read(client, "porch on") == NO_RESPONSE
     assert twilio.sent == []
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
-    await hass.async_block_till_done(wait_background_tasks=True)
-    for _ in range(50):
-        if twilio.sent:
-            break
-        await hass.async_block_till_done()
+    await _until(hass, lambda: bool(twilio.sent))
     assert [(m["to"], m["body"]) for m in twilio.sent] == [
         (ALICE, "Porch: ON (late: the earlier command ran).")
     ]
@@ -95,10 +104,6 @@ async def test_late_text_that_cannot_be_sent_is_logged(
     with patch(WAIT, 0.1):
         assert await text_and_read(client, "porch on") == NO_RESPONSE
     twilio.failures = [(400, 21610)]
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
-    for _ in range(50):
-        await hass.async_block_till_done()
-        if "late outcome" in caplog.text:
-            break
+    await _until(hass, lambda: "late outcome" in caplog.text)
     assert "Could not text a late outcome to ********2671" in caplog.text
     assert ALICE not in caplog.text
