@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.sms_iot.const import EVENT_COMMAND, LATE_WINDOW
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.util import dt as dt_util
 from tools.fake_twilio import FakeTwilioState
 
@@ -107,3 +107,30 @@ async def test_late_text_that_cannot_be_sent_is_logged(
     await _until(hass, lambda: "late outcome" in caplog.text)
     assert "Could not text a late outcome to ********2671" in caplog.text
     assert ALICE not in caplog.text
+
+
+async def test_someone_else_switching_is_not_a_late_outcome(
+    hass: HomeAssistant,
+    devices: Devices,
+    twilio_entry: MockConfigEntry,
+    twilio: FakeTwilioState,
+    client: TestClient[Any, Any],
+) -> None:
+    """A user (or an automation) switching the device ends the wait: no "late" text."""
+    devices.porch.hang = True
+    with patch(WAIT, 0.1):
+        assert await text_and_read(client, "porch on") == NO_RESPONSE
+    devices.porch.hang = False
+    await hass.services.async_call(
+        "switch",
+        "turn_on",
+        {"entity_id": "switch.porch"},
+        blocking=True,
+        context=Context(parent_id="an automation run"),
+    )
+    devices.porch._attr_is_on = False
+    devices.porch.async_write_ha_state()
+    devices.porch._attr_is_on = True
+    devices.porch.async_write_ha_state()  # the device itself, after the user's command
+    await hass.async_block_till_done()
+    assert twilio.sent == []

@@ -74,6 +74,14 @@ def _offline(state: State | None) -> bool:
 type LateReport = Callable[[DeviceReport], Awaitable[None]]
 
 
+def _commanded_by_other(state: State, context: Context) -> bool:
+    """Return True if a user or an automation, not the device alone, caused the state."""
+    caused = state.context
+    return caused.id != context.id and (
+        caused.user_id is not None or caused.parent_id is not None
+    )
+
+
 class LateWatches:
     """Commands that timed out, watched for a while: a device may carry them out later."""
 
@@ -85,16 +93,22 @@ class LateWatches:
     def watch(
         self,
         entity_id: str,
+        context: Context,
         reached: Callable[[State], bool],
         on_reached: Callable[[], Coroutine[Any, Any, None]],
     ) -> None:
-        """Call on_reached once if the entity reaches a state within the late window."""
+        """Call on_reached once if the device itself reaches a state within the window."""
         self.cancel(entity_id)
 
         @callback
         def _changed(event: Event[EventStateChangedData]) -> None:
             new_state = event.data["new_state"]
-            if new_state is not None and reached(new_state):
+            if new_state is None:
+                return
+            if _commanded_by_other(new_state, context):
+                # Someone else switched it: what follows is their command, not the late one.
+                self.cancel(entity_id)
+            elif reached(new_state):
                 self.cancel(entity_id)
                 self._hass.async_create_task(on_reached(), eager_start=True)
 
@@ -276,7 +290,10 @@ class Executor:
             await on_late(self._report(device, command, Outcome.LATE, before))
 
         self._late.watch(
-            device.entity_id, partial(_reached, command, before), _async_late
+            device.entity_id,
+            self._context,
+            partial(_reached, command, before),
+            _async_late,
         )
         return replace(report, follow_up=True)
 
