@@ -134,3 +134,20 @@ async def test_someone_else_switching_is_not_a_late_outcome(
     devices.porch.async_write_ha_state()  # the device itself, after the user's command
     await hass.async_block_till_done()
     assert twilio.sent == []
+
+
+async def test_removed_entity_ends_the_wait(
+    hass: HomeAssistant,
+    devices: Devices,
+    twilio_entry: MockConfigEntry,
+    twilio: FakeTwilioState,
+    client: TestClient[Any, Any],
+) -> None:
+    """An entity removed while watched is not watched any more."""
+    devices.porch.hang = True
+    with patch(WAIT, 0.1):
+        assert await text_and_read(client, "porch on") == NO_RESPONSE
+    hass.states.async_remove("switch.porch")
+    hass.states.async_set("switch.porch", "on")
+    await hass.async_block_till_done()
+    assert twilio.sent == []

@@ -103,10 +103,8 @@ class LateWatches:
         @callback
         def _changed(event: Event[EventStateChangedData]) -> None:
             new_state = event.data["new_state"]
-            if new_state is None:
-                return
-            if _commanded_by_other(new_state, context):
-                # Someone else switched it: what follows is their command, not the late one.
+            if new_state is None or _commanded_by_other(new_state, context):
+                # Removed, or someone else switched it: what follows is not the late command.
                 self.cancel(entity_id)
             elif reached(new_state):
                 self.cancel(entity_id)
