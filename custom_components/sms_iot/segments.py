@@ -23,17 +23,30 @@ class SegmentInfo:
     segments: int
 
 
+def is_gsm7(text: str) -> bool:
+    """Return True if every character of the text is in the GSM 03.38 alphabet."""
+    return all(c in _GSM_BASIC or c in _GSM_EXTENDED for c in text)
+
+
+def septets(text: str) -> int:
+    """Return the GSM-7 length of a text: extension characters cost two septets."""
+    return sum(2 if c in _GSM_EXTENDED else 1 for c in text)
+
+
+def units(text: str) -> tuple[str, int]:
+    """Return the encoding (GSM-7 or UCS-2) of a text and its length in that encoding."""
+    if is_gsm7(text):
+        return "GSM-7", septets(text)
+    return "UCS-2", len(text.encode("utf-16-le")) // 2
+
+
 def segment_info(text: str) -> SegmentInfo:
     """Return the encoding (GSM-7 or UCS-2) and segment count of a text."""
-    if all(c in _GSM_BASIC or c in _GSM_EXTENDED for c in text):
-        units = sum(2 if c in _GSM_EXTENDED else 1 for c in text)
-        single, multi, encoding = 160, 153, "GSM-7"
-    else:
-        units = len(text.encode("utf-16-le")) // 2
-        single, multi, encoding = 70, 67, "UCS-2"
-    if units <= single:
+    encoding, length = units(text)
+    single, multi = (160, 153) if encoding == "GSM-7" else (70, 67)
+    if length <= single:
         return SegmentInfo(encoding, 1)
-    return SegmentInfo(encoding, -(-units // multi))
+    return SegmentInfo(encoding, -(-length // multi))
 
 
 def split_body(text: str, limit: int = MAX_BODY) -> list[str]:
