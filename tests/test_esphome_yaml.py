@@ -71,3 +71,21 @@ def test_negative_yaml_rejected(tree: Path, name: str) -> None:
     result = _config(path)
     assert result.returncode != 0, f"{name} was accepted:\n{result.stdout[-2000:]}"
     assert expected in result.stdout + result.stderr
+
+
+def test_modem_board(tree: Path) -> None:
+    """The modem board raises sms_iot's event, offers send_sms and frees UART0 for the modem."""
+    result = _config(tree / "d1_mini_modem.yaml")
+    assert result.returncode == 0, result.stdout[-2000:]
+    out = result.stdout
+    for expected in (
+        "event: esphome.sms_received",
+        "action: send_sms",
+        "Modem signal",
+        "Modem registered",
+        "mode: queued",
+        "tx_pin:\n      number: 15",
+        "rx_pin:\n      number: 13",
+    ):
+        assert expected in out, expected
+    assert "logger:\n  baud_rate: 0" in out

@@ -16,6 +16,17 @@ DEFAULT_RATE_LIMIT: Final = 10
 CONF_HOURLY_CAP: Final = "hourly_cap"
 DEFAULT_HOURLY_CAP: Final = 30
 
+# The ESPHome board with a GSM modem, and which way outbound texts go.
+CONF_MODEM_DEVICE: Final = "modem_device"
+CONF_ROUTE: Final = "route"
+ROUTE_TWILIO: Final = "twilio"
+ROUTE_MODEM: Final = "modem"
+ROUTE_TWILIO_THEN_MODEM: Final = "twilio_then_modem"
+MODEM_EVENT: Final = "esphome.sms_received"
+MODEM_ACTION: Final = "send_sms"
+# Parts of a long text reach the modem one by one; a full part waits this long for the next.
+MULTIPART_WINDOW: Final = 10.0
+
 SUBENTRY_NUMBER: Final = "authorized_number"
 SUBENTRY_DEVICE: Final = "device"
 
@@ -24,6 +35,7 @@ CONF_PERMISSION: Final = "permission"
 CONF_DEVICES: Final = "devices"
 CONF_DEFAULT_DEVICE: Final = "default_device"
 CONF_ALIASES: Final = "aliases"
+CONF_PIN: Final = "pin"
 
 PERMISSION_CONTROL: Final = "control"
 PERMISSION_STATUS_ONLY: Final = "status_only"
@@ -48,3 +60,6 @@ MAX_BODY_BYTES: Final = 64 * 1024
 SIGNATURE_FAILURE_THRESHOLD: Final = 5
 SIGNATURE_FAILURE_WINDOW: Final = 600.0
 RECENT_COMMANDS: Final = 20
+# This many wrong or missing PINs within the window raise a repair (someone may be guessing).
+PIN_FAILURE_THRESHOLD: Final = 5
+PIN_FAILURE_WINDOW: Final = 600.0

@@ -12,6 +12,9 @@ from homeassistant.const import CONF_ENTITY_ID
 from .commands import normalize
 from .const import (
     CONF_ACCOUNT_SID,
+    CONF_MODEM_DEVICE,
+    CONF_PIN,
+    CONF_ROUTE,
     CONF_ALIASES,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
@@ -25,6 +28,8 @@ from .const import (
     DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
     PERMISSION_CONTROL,
+    ROUTE_MODEM,
+    ROUTE_TWILIO,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
 )
@@ -33,6 +38,7 @@ from .message_status import MessageStatuses
 
 if TYPE_CHECKING:
     from .inbox import Inbox
+    from .modem import Modem
     from .twilio_client import TwilioClient
     from .twilio_webhook import RefusalLog, SignatureWatch
 
@@ -64,15 +70,26 @@ class AuthorizedNumber:
     can_control: bool
     devices: tuple[Device, ...]
     default_device: Device | None
+    # What texts through the modem must start with (a GSM sender id can be spoofed).
+    pin: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TwilioSettings:
+    """The Twilio account, number and signed webhook URL of an entry."""
+
+    account_sid: str
+    public_url: str
+    number: str
 
 
 @dataclass(frozen=True, slots=True)
 class SmsIotConfig:
     """Frozen view of the entry's configuration, rebuilt when it changes."""
 
-    account_sid: str
-    public_url: str
-    twilio_number: str
+    twilio: TwilioSettings | None
+    modem_device: str | None
+    route: str
     reply_to_strangers: bool
     rate_limit: int
     hourly_cap: int
@@ -90,13 +107,21 @@ class SmsIotData:
     """Runtime data of an SMS IoT config entry: the config view and the objects that own state."""
 
     config: SmsIotConfig
-    client: TwilioClient
     service_device_id: str
     inbox: Inbox
-    signatures: SignatureWatch
+    twilio: TwilioLink | None
+    modem: Modem | None
     refusals: RefusalLog
     outbound: SlidingWindow = field(default_factory=lambda: SlidingWindow(3600))
     statuses: MessageStatuses = field(default_factory=MessageStatuses)
+
+
+@dataclass(slots=True)
+class TwilioLink:
+    """The Twilio side of an entry: REST client and signature checks."""
+
+    client: TwilioClient
+    signatures: SignatureWatch
 
 
 def build_config(entry: ConfigEntry) -> SmsIotConfig:
@@ -129,11 +154,28 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
             can_control=subentry.data[CONF_PERMISSION] == PERMISSION_CONTROL,
             devices=permitted,
             default_device=default if default in permitted else None,
+            pin=subentry.data.get(CONF_PIN) or None,
         )
+    twilio = (
+        TwilioSettings(
+            account_sid=entry.data[CONF_ACCOUNT_SID],
+            public_url=entry.data[CONF_PUBLIC_URL],
+            number=entry.data[CONF_TWILIO_NUMBER],
+        )
+        if CONF_ACCOUNT_SID in entry.data
+        else None
+    )
+    modem_device = entry.options.get(CONF_MODEM_DEVICE) or None
+    if twilio is None:
+        route = ROUTE_MODEM
+    elif modem_device is None:
+        route = ROUTE_TWILIO
+    else:
+        route = entry.options.get(CONF_ROUTE, ROUTE_TWILIO)
     return SmsIotConfig(
-        account_sid=entry.data[CONF_ACCOUNT_SID],
-        public_url=entry.data[CONF_PUBLIC_URL],
-        twilio_number=entry.data[CONF_TWILIO_NUMBER],
+        twilio=twilio,
+        modem_device=modem_device,
+        route=route,
         reply_to_strangers=entry.options.get(CONF_REPLY_TO_STRANGERS, False),
         rate_limit=int(entry.options.get(CONF_RATE_LIMIT, DEFAULT_RATE_LIMIT)),
         hourly_cap=int(entry.options.get(CONF_HOURLY_CAP, DEFAULT_HOURLY_CAP)),

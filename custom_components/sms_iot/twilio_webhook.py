@@ -55,20 +55,23 @@ def twiml(text: str | None) -> str:
 class SignatureWatch:
     """Twilio's request signatures for one entry, and the repair many failures raise."""
 
-    def __init__(self, auth_token: str) -> None:
-        """Initialize with the token Twilio signs with."""
+    def __init__(self, auth_token: str, public_url: str) -> None:
+        """Initialize with the token Twilio signs with and the URL it signs."""
         self.validator = RequestValidator(auth_token)
+        self.public_url = public_url
         self.failures = SlidingWindow(SIGNATURE_FAILURE_WINDOW)
         self.issue_raised = False
 
     def valid(
-        self, public_url: str, query: str, params: MultiDict[str], signature: str | None
+        self, query: str, params: MultiDict[str], signature: str | None
     ) -> bool:
         """Return True if X-Twilio-Signature matches the public URL and parameters."""
         if not signature:
             return False
         return bool(
-            self.validator.validate(signed_url(public_url, query), params, signature)
+            self.validator.validate(
+                signed_url(self.public_url, query), params, signature
+            )
         )
 
     def refused(self, hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
@@ -87,7 +90,7 @@ class SignatureWatch:
             translation_key=SIGNATURE_FAILURES,
             translation_placeholders={
                 "title": entry.title,
-                "public_url": entry.runtime_data.config.public_url,
+                "public_url": self.public_url,
                 "count": str(SIGNATURE_FAILURE_THRESHOLD),
             },
         )
@@ -210,29 +213,31 @@ async def async_handle_webhook(
 ) -> web.Response:
     """Handle one request from Twilio."""
     data = entry.runtime_data
+    # Only entries with a Twilio account register the webhook.
+    assert data.twilio is not None and data.config.twilio is not None
+    twilio, settings = data.twilio, data.config.twilio
     if request.method != hdrs.METH_POST:
         return _refuse(entry, 405, "method")
     params = await _read_form(request)
     if isinstance(params, tuple):
         return _refuse(entry, *params)
-    if not data.signatures.valid(
-        data.config.public_url,
+    if not twilio.signatures.valid(
         request.query_string,
         params,
         request.headers.get("X-Twilio-Signature"),
     ):
-        data.signatures.refused(hass, entry)
+        twilio.signatures.refused(hass, entry)
         return _refuse(entry, 403, "signature")
-    data.signatures.accepted(hass, entry.entry_id)
+    twilio.signatures.accepted(hass, entry.entry_id)
     form = dict(params)
     if len(form) != len(params):
         return _refuse(entry, 400, "incomplete")
     # Signed with the same token for another account (subaccount) or number: not ours.
-    if form.get("AccountSid") != data.config.account_sid:
+    if form.get("AccountSid") != settings.account_sid:
         return _refuse(entry, 403, "other_account")
     if request.query.get("kind") == "status":
         return _status_callback(hass, entry, form)
-    if not _to_this_number(data.config.twilio_number, form):
+    if not _to_this_number(settings.number, form):
         return _refuse(entry, 403, "other_number")
     message_sid = form.get("MessageSid") or form.get("SmsSid")
     # Matched as given: SMS senders are E.164; "whatsapp:+1…", "rcs:…", short codes and
