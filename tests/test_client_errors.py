@@ -146,6 +146,7 @@ async def test_send_returns_what_twilio_accepted(
     assert response["messages"] == [
         {
             "to": ALICE,
+            "via": "twilio",
             "message_sid": "SM" + "0" * 32,
             "status": "queued",
             "segments": 1,

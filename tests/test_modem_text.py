@@ -24,8 +24,8 @@ _PART = re.compile(r"^\((\d+)/(\d+)\) ")
         ("Kitchen: ON", "Kitchen: ON"),
         ("café", "cafe"),
         ("e\u0301te\u0301", "ete"),  # combining accents
-        ("“quoted” ‘single’", "\"quoted\" 'single'"),
-        ("a — b – c … d", "a -- b - c ... d"),
+        ("\u201cquoted\u201d \u2018single\u2019", "\"quoted\" 'single'"),
+        ("a \u2014 b \u2013 c \u2026 d", "a -- b - c ... d"),
         ("Grüße, Ærø", "Grusse, AEro"),
         ("20 €", "20 EUR"),
         ("tab\there\r\n", "tab here\n"),

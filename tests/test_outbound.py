@@ -69,6 +69,7 @@ async def test_send_to_number_and_name(
     assert [m["to"] for m in response["messages"]] == ["+14155550100", ALICE]
     assert response["messages"][0] == {
         "to": "+14155550100",
+        "via": "twilio",
         "message_sid": twilio.sent[0]["sid"],
         "status": "queued",
         "segments": 1,

@@ -1,4 +1,4 @@
-"""Control ESPHome lights and switches by SMS through Twilio."""
+"""Control ESPHome lights and switches by SMS, through Twilio or an ESPHome GSM modem."""
 
 from __future__ import annotations
 
@@ -17,20 +17,31 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
-    CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
-    CONF_TWILIO_NUMBER,
     DOMAIN,
+    ROUTE_MODEM,
+    ROUTE_TWILIO,
+    ROUTE_TWILIO_THEN_MODEM,
 )
 from .dedupe import MessageMemory, store
 from .entity import service_device_info
 from .inbox import Inbox
 from .migration import async_migrate_entry as async_migrate_entry
-from .models import SmsIotConfigEntry, SmsIotData, build_config
+from .models import (
+    Sender,
+    SmsIotConfigEntry,
+    SmsIotData,
+    TwilioLink,
+    TwilioSettings,
+    build_config,
+    twilio_settings,
+)
+from .modem import Modem
 from .repairs import async_delete_issues
 from .services import async_setup_services
 from .twilio_client import TwilioAuthError, TwilioClient, TwilioError
+from .twilio_outbound import TwilioSender
 from .twilio_webhook import RefusalLog, SignatureWatch, async_handle_webhook
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,12 +58,50 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Set up SMS IoT from a config entry."""
-    _async_register_webhook(hass, entry)
-    client = TwilioClient(
-        hass, entry.data[CONF_ACCOUNT_SID], entry.data[CONF_AUTH_TOKEN]
+    twilio = None
+    if (settings := twilio_settings(entry)) is not None:
+        _async_register_webhook(hass, entry)
+        twilio = await _async_connect_twilio(hass, entry, settings)
+    # Created before the platforms: each number's device links to it by its id.
+    service = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **service_device_info(entry)
     )
+    memory = MessageMemory(hass, entry.entry_id)
+    await memory.async_load()
+    config = build_config(entry)
+    inbox = Inbox(hass, entry.entry_id, config, memory)
+    modem = Modem(hass, config.modem_device, inbox) if config.modem_device else None
+    twilio_sender = (
+        TwilioSender(hass, entry, twilio.client, twilio.settings) if twilio else None
+    )
+    routes: dict[str, tuple[Sender | None, ...]] = {
+        ROUTE_TWILIO: (twilio_sender,),
+        ROUTE_MODEM: (modem,),
+        ROUTE_TWILIO_THEN_MODEM: (twilio_sender, modem),
+    }
+    entry.runtime_data = SmsIotData(
+        config=config,
+        service_device_id=service.id,
+        inbox=inbox,
+        twilio=twilio,
+        modem=modem,
+        senders=tuple(filter(None, routes[config.route])),
+        refusals=RefusalLog(),
+    )
+    if modem is not None:
+        entry.async_on_unload(modem.async_start())
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    return True
+
+
+async def _async_connect_twilio(
+    hass: HomeAssistant, entry: SmsIotConfigEntry, settings: TwilioSettings
+) -> TwilioLink:
+    """Check the Twilio account and number; return the entry's Twilio side."""
+    client = TwilioClient(hass, settings.account_sid, entry.data[CONF_AUTH_TOKEN])
     try:
-        await client.async_verify(entry.data[CONF_TWILIO_NUMBER])
+        await client.async_verify(settings.number)
     except TwilioAuthError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -61,38 +110,25 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="cannot_connect"
         ) from err
-    # Created before the platforms: each number's device links to it by its id.
-    service = dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, **service_device_info(entry)
-    )
-    memory = MessageMemory(hass, entry.entry_id)
-    await memory.async_load()
-    config = build_config(entry)
-    entry.runtime_data = SmsIotData(
-        config=config,
+    return TwilioLink(
+        settings=settings,
         client=client,
-        service_device_id=service.id,
-        inbox=Inbox(hass, entry.entry_id, config, memory),
-        signatures=SignatureWatch(entry.data[CONF_AUTH_TOKEN]),
-        refusals=RefusalLog(),
+        signatures=SignatureWatch(entry.data[CONF_AUTH_TOKEN], settings.public_url),
     )
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
-    return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Unload a config entry."""
     # The webhook stays registered (see _async_register_webhook) until the entry is removed.
     async_delete_issues(hass, entry.entry_id)
-    entry.runtime_data.inbox.late.cancel_all()
-    await entry.runtime_data.inbox.memory.async_save()
+    await entry.runtime_data.inbox.async_close()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
     """Delete the entry's webhook, dedupe memory, repairs and the cloudhook made for it."""
-    ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    if CONF_WEBHOOK_ID in entry.data:
+        ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
     await store(hass, entry.entry_id).async_remove()
     async_delete_issues(hass, entry.entry_id)
     if entry.data.get(CONF_CLOUDHOOK) and "cloud" in hass.config.components:
@@ -138,9 +174,9 @@ async def _async_handle(
     request: web.Request,
 ) -> web.Response:
     """Route a webhook call to the entry's handler, or answer 503 while it is not loaded."""
-    if entry.state is ConfigEntryState.LOADED:
+    if entry.state is ConfigEntryState.LOADED and (twilio := entry.runtime_data.twilio):
         not_loaded.logged = False
-        return await async_handle_webhook(hass, entry, request)
+        return await async_handle_webhook(hass, entry, twilio, request)
     if not not_loaded.logged:
         not_loaded.logged = True
         _LOGGER.warning(

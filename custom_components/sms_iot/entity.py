@@ -6,8 +6,15 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
 from .compat import device_link
-from .const import DOMAIN
+from .const import CONF_ACCOUNT_SID, DOMAIN
 from .models import SmsIotConfigEntry
+
+
+def _maker(entry: SmsIotConfigEntry) -> tuple[str, str]:
+    """Return who carries the entry's texts and how: Twilio, or an ESPHome board alone."""
+    if CONF_ACCOUNT_SID in entry.data:
+        return "Twilio", "Programmable Messaging"
+    return "ESPHome", "GSM modem"
 
 
 def service_device_info(entry: SmsIotConfigEntry) -> DeviceInfo:
@@ -15,8 +22,8 @@ def service_device_info(entry: SmsIotConfigEntry) -> DeviceInfo:
     return DeviceInfo(
         identifiers={(DOMAIN, entry.entry_id)},
         name=f"SMS IoT {entry.title}",
-        manufacturer="Twilio",
-        model="Programmable Messaging",
+        manufacturer=_maker(entry)[0],
+        model=_maker(entry)[1],
         entry_type=DeviceEntryType.SERVICE,
     )
 
@@ -30,7 +37,7 @@ def number_device_info(
         identifiers={(DOMAIN, f"{entry.entry_id}_{subentry_id}")},
         # The service device's name in front keeps the entity names of 0.1.0 installs.
         name=f"{service['name']} {name}",
-        manufacturer="Twilio",
+        manufacturer=_maker(entry)[0],
         model="Authorized number",
         entry_type=DeviceEntryType.SERVICE,
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+import hmac
 import logging
 import time
 from typing import Any
@@ -22,6 +23,7 @@ from .models import AuthorizedNumber, SmsIotConfig
 from .outcomes import DeviceReport
 from .phone import mask_number
 from .phrase import (
+    PIN_REMINDER,
     SORRY,
     STRANGER_REFUSAL,
     help_text,
@@ -30,6 +32,7 @@ from .phrase import (
     slow_down,
     sms_safe,
 )
+from .pins import PinWatch
 from .understand import understand
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,6 +50,9 @@ class InboundMessage:
     received_at: datetime
     # Texts the sender later (a late outcome); None if the transport cannot.
     follow_up: Callable[[str], Awaitable[None]] | None = None
+    # The transport cannot prove the sender (a GSM sender id can be spoofed): the text must
+    # start with the number's PIN.
+    pin_required: bool = False
 
 
 class Inbox:
@@ -66,9 +72,17 @@ class Inbox:
         self.memory = memory
         self.limiter = SenderLimiter()
         self.stranger_refusals = OncePer()
+        self.pin_reminders = OncePer()
+        self.pins = PinWatch(hass, entry_id)
         self.counters: Counter[str] = Counter()
         self.late = LateWatches(hass)
         self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_COMMANDS)
+
+    async def async_close(self) -> None:
+        """Stop the timers the inbox runs and write its dedupe memory (the entry unloads)."""
+        self.late.cancel_all()
+        self.pins.cancel()
+        await self.memory.async_save()
 
     async def async_receive(self, message: InboundMessage) -> str:
         """Return the reply to a message ('' for none); a retried delivery gets the same."""
@@ -98,6 +112,10 @@ class Inbox:
         number = self.config.numbers.get(message.sender)
         if number is None:
             return self._stranger(message, context)
+        if message.pin_required:
+            if (text := self._unlock(message, number)) is None:
+                return self._wrong_pin(message, context)
+            message = replace(message, text=text)
         if is_carrier_keyword(message.text):
             # The carrier and Twilio act on it; an answer would not be delivered anyway.
             self.counters["carrier_keyword"] += 1
@@ -153,20 +171,42 @@ class Inbox:
             return STRANGER_REFUSAL
         return ""
 
+    def _unlock(self, message: InboundMessage, number: AuthorizedNumber) -> str | None:
+        """Return the text after the number's PIN, or None if the PIN is missing or wrong."""
+        pin, rest = [*message.text.split(maxsplit=1), "", ""][:2]
+        if number.pin is None or not hmac.compare_digest(
+            pin.encode(), number.pin.encode()
+        ):
+            return None
+        self.pins.accepted()
+        return rest
+
+    def _wrong_pin(self, message: InboundMessage, context: Context) -> str:
+        """Refuse a text without the right PIN: nothing runs; remind the number once a day."""
+        self.counters["pin_refused"] += 1
+        self.pins.refused()
+        self._fire(EVENT_UNAUTHORIZED, message, context, None, reason="pin")
+        if self.pin_reminders.allow(message.sender):
+            return PIN_REMINDER
+        return ""
+
     def _fire(
         self,
         event_type: str,
         message: InboundMessage,
         context: Context,
         number: AuthorizedNumber | None,
+        reason: str = "stranger",
     ) -> None:
-        """Fire a message event: full details for a number, masked for a stranger."""
+        """Fire a message event: full details for a number, masked for a refusal."""
         data: dict[str, Any] = {
             "config_entry_id": self._entry_id,
+            "transport": message.transport,
             "message_sid": message.message_id,
         }
         if number is None:
             data["from"] = mask_number(message.sender)
+            data["reason"] = reason
         else:
             data |= {
                 "from": message.sender,

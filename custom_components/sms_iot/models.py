@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ENTITY_ID
+from homeassistant.exceptions import HomeAssistantError
 
 from .commands import normalize
 from .const import (
     CONF_ACCOUNT_SID,
-    CONF_MODEM_DEVICE,
-    CONF_PIN,
-    CONF_ROUTE,
     CONF_ALIASES,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
     CONF_HOURLY_CAP,
+    CONF_MODEM_DEVICE,
     CONF_NUMBER,
     CONF_PERMISSION,
+    CONF_PIN,
     CONF_PUBLIC_URL,
     CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
+    CONF_ROUTE,
     CONF_TWILIO_NUMBER,
     DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
@@ -87,7 +88,6 @@ class TwilioSettings:
 class SmsIotConfig:
     """Frozen view of the entry's configuration, rebuilt when it changes."""
 
-    twilio: TwilioSettings | None
     modem_device: str | None
     route: str
     reply_to_strangers: bool
@@ -111,6 +111,8 @@ class SmsIotData:
     inbox: Inbox
     twilio: TwilioLink | None
     modem: Modem | None
+    # The ways out, in the order the route tries them (never empty).
+    senders: tuple[Sender, ...]
     refusals: RefusalLog
     outbound: SlidingWindow = field(default_factory=lambda: SlidingWindow(3600))
     statuses: MessageStatuses = field(default_factory=MessageStatuses)
@@ -118,10 +120,41 @@ class SmsIotData:
 
 @dataclass(slots=True)
 class TwilioLink:
-    """The Twilio side of an entry: REST client and signature checks."""
+    """The Twilio side of an entry: settings, REST client and signature checks."""
 
+    settings: TwilioSettings
     client: TwilioClient
     signatures: SignatureWatch
+
+
+class SenderUnavailableError(HomeAssistantError):
+    """A way out cannot be used now (network, service down): the next one may be tried."""
+
+
+class Sender(Protocol):
+    """A way texts leave: Twilio's REST API or the modem."""
+
+    via: str
+    media: bool
+
+    def split(self, text: str) -> list[str]:
+        """Return the parts this way sends a text as."""
+
+    async def async_send_part(
+        self, to: str, part: str, media: list[str]
+    ) -> dict[str, Any]:
+        """Send one part; return what the service said about it."""
+
+
+def twilio_settings(entry: ConfigEntry) -> TwilioSettings | None:
+    """Return the entry's Twilio settings, or None for an entry without Twilio."""
+    if CONF_ACCOUNT_SID not in entry.data:
+        return None
+    return TwilioSettings(
+        account_sid=entry.data[CONF_ACCOUNT_SID],
+        public_url=entry.data[CONF_PUBLIC_URL],
+        number=entry.data[CONF_TWILIO_NUMBER],
+    )
 
 
 def build_config(entry: ConfigEntry) -> SmsIotConfig:
@@ -156,24 +189,14 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
             default_device=default if default in permitted else None,
             pin=subentry.data.get(CONF_PIN) or None,
         )
-    twilio = (
-        TwilioSettings(
-            account_sid=entry.data[CONF_ACCOUNT_SID],
-            public_url=entry.data[CONF_PUBLIC_URL],
-            number=entry.data[CONF_TWILIO_NUMBER],
-        )
-        if CONF_ACCOUNT_SID in entry.data
-        else None
-    )
     modem_device = entry.options.get(CONF_MODEM_DEVICE) or None
-    if twilio is None:
+    if CONF_ACCOUNT_SID not in entry.data:
         route = ROUTE_MODEM
     elif modem_device is None:
         route = ROUTE_TWILIO
     else:
         route = entry.options.get(CONF_ROUTE, ROUTE_TWILIO)
     return SmsIotConfig(
-        twilio=twilio,
         modem_device=modem_device,
         route=route,
         reply_to_strangers=entry.options.get(CONF_REPLY_TO_STRANGERS, False),

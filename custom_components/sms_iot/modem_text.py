@@ -47,7 +47,9 @@ def _split(text: str, budget: int) -> list[str]:
         while used + septets(rest[end]) <= budget:
             used += septets(rest[end])
             end += 1
-        cut = max(rest.rfind(" ", end // 2, end + 1), rest.rfind("\n", end // 2, end + 1))
+        cut = max(
+            rest.rfind(" ", end // 2, end + 1), rest.rfind("\n", end // 2, end + 1)
+        )
         if cut <= 0:
             cut = end
         pieces.append(rest[:cut].rstrip())

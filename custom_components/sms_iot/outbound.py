@@ -1,4 +1,4 @@
-"""Send SMS/MMS through Twilio for actions and notify entities."""
+"""Send texts for actions and notify entities: through Twilio, the modem, or both in turn."""
 
 from __future__ import annotations
 
@@ -10,23 +10,11 @@ from homeassistant.helpers import issue_registry as ir
 
 from .commands import normalize
 from .const import DOMAIN
-from .message_status import MessageStatus
-from .models import SmsIotConfigEntry
-from .phone import mask_number, to_e164
+from .models import Sender, SenderUnavailableError, SmsIotConfigEntry
+from .phone import to_e164
 from .repairs import HOURLY_CAP, issue_id
-from .segments import segment_info, split_body
-from .twilio_client import (
-    SentMessage,
-    TwilioConnectionError,
-    TwilioSendError,
-    TwilioTimeoutError,
-)
-from .twilio_urls import status_callback_url
 
 MAX_MEDIA = 10
-_INVALID_RECIPIENT = {21211, 21614, 21635}
-_UNSUBSCRIBED = 21610
-_AUTH = {20003}
 
 
 def resolve_targets(
@@ -58,10 +46,15 @@ async def async_send(
     message: str,
     media_urls: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Send a message to each recipient; return what Twilio accepted, part by part."""
+    """Send a message to each recipient; return what was accepted, part by part, and how."""
     data = entry.runtime_data
     media = media_urls or []
-    parts = split_body(message)
+    first = data.senders[0]
+    if media and not first.media:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="modem_no_media"
+        )
+    parts = first.split(message)
     needed = len(recipients) * len(parts)
     cap = data.config.hourly_cap
     if data.outbound.count() + needed > cap:
@@ -81,78 +74,32 @@ async def async_send(
         )
     # Sending works again: the repair about the cap has no cause any more.
     ir.async_delete_issue(hass, DOMAIN, issue_id(HOURLY_CAP, entry.entry_id))
-    callback = status_callback_url(data.config.public_url)
     results: list[dict[str, Any]] = []
     for to in recipients:
-        for index, part in enumerate(parts):
-            sent = await _async_send_one(
-                hass, entry, to, part, media if index == 0 else [], callback
-            )
-            data.outbound.add()
-            info = segment_info(part)
-            results.append(
-                {
-                    "to": to,
-                    "message_sid": sent.sid,
-                    "status": sent.status,
-                    "segments": info.segments,
-                    "encoding": info.encoding,
-                }
-            )
-            data.statuses.update(MessageStatus(sent.sid, to, sent.status))
+        results += await _async_deliver(entry, data.senders, to, parts, media)
     return results
 
 
-def _send_error(err: TwilioSendError) -> tuple[type[HomeAssistantError], str]:
-    """Return the exception class and translation key for a refused message."""
-    if err.code in _INVALID_RECIPIENT:
-        return ServiceValidationError, "invalid_recipient"
-    if err.code == _UNSUBSCRIBED:
-        return ServiceValidationError, "unsubscribed"
-    if err.code in _AUTH or err.status == 401:
-        return HomeAssistantError, "invalid_auth"
-    if err.status == 429 or err.status >= 500:
-        return HomeAssistantError, "twilio_unavailable"
-    return HomeAssistantError, "send_failed"
-
-
-async def _async_send_one(
-    hass: HomeAssistant,
+async def _async_deliver(
     entry: SmsIotConfigEntry,
+    senders: tuple[Sender, ...],
     to: str,
-    body: str,
+    parts: list[str],
     media: list[str],
-    callback: str,
-) -> SentMessage:
-    """Send one message, turning Twilio's answers into errors that say what to do."""
-    data = entry.runtime_data
-    placeholders = {
-        "number": mask_number(to),
-        "sender": mask_number(data.config.twilio_number),
-    }
-    try:
-        return await data.client.async_create_message(
-            data.config.twilio_number, to, body, media, callback
-        )
-    except TwilioSendError as err:
-        error, key = _send_error(err)
-        if key == "invalid_auth":
-            entry.async_start_reauth(hass)
-        raise error(
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders=placeholders
-            | {"code": str(err.code), "error": str(err)[:200]},
-        ) from err
-    except TwilioTimeoutError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="twilio_timeout",
-            translation_placeholders=placeholders,
-        ) from err
-    except TwilioConnectionError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="twilio_unreachable",
-            translation_placeholders=placeholders,
-        ) from err
+) -> list[dict[str, Any]]:
+    """Send the parts the first way; if it is down, the rest of the text the next way."""
+    sender, *fallbacks = senders
+    results: list[dict[str, Any]] = []
+    for index, part in enumerate(parts):
+        try:
+            sent = await sender.async_send_part(to, part, media if index == 0 else [])
+        except SenderUnavailableError:
+            if not fallbacks:
+                raise
+            rest = " ".join(parts[index:])
+            return results + await _async_deliver(
+                entry, tuple(fallbacks), to, fallbacks[0].split(rest), []
+            )
+        entry.runtime_data.outbound.add()
+        results.append({"to": to, "via": sender.via} | sent)
+    return results

@@ -18,6 +18,7 @@ LATE_WINDOW_MINUTES = round(LATE_WINDOW / 60)
 SORRY = "Sorry, something went wrong. Please try again."
 ALREADY_HANDLED = "This message was already received."
 STRANGER_REFUSAL = "This number does not accept messages from you."
+PIN_REMINDER = "Start each text to this number with your PIN, e.g. '1234 relay on'."
 SLOW_DOWN = "Slow down: at most {rate} commands a minute. Later messages are ignored."
 _NOTES = {
     Note.NO_DEVICES: "No devices are set up for this number.",

@@ -11,6 +11,7 @@ from .const import CONF_PUBLIC_URL, DOMAIN, SIGNATURE_FAILURE_THRESHOLD
 
 SIGNATURE_FAILURES = "signature_failures"
 HOURLY_CAP = "hourly_cap"
+PIN_FAILURES = "pin_failures"
 
 
 def issue_id(kind: str, entry_id: str) -> str:
@@ -21,7 +22,7 @@ def issue_id(kind: str, entry_id: str) -> str:
 @callback
 def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Delete every issue of an entry: their causes end with its run."""
-    for kind in (SIGNATURE_FAILURES, HOURLY_CAP):
+    for kind in (SIGNATURE_FAILURES, HOURLY_CAP, PIN_FAILURES):
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry_id))
 
 

@@ -22,8 +22,9 @@ async def async_setup_entry(
     entry: SmsIotConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the last-message-status sensor."""
-    async_add_entities([LastMessageStatusSensor(entry)])
+    """Add the last-message-status sensor (Twilio reports delivery; the modem does not)."""
+    if entry.runtime_data.twilio is not None:
+        async_add_entities([LastMessageStatusSensor(entry)])
 
 
 class LastMessageStatusSensor(SmsIotEntity, SensorEntity):

@@ -28,7 +28,7 @@ from .const import (
 from .inbox import InboundMessage
 from .limits import SlidingWindow
 from .message_status import MessageStatus
-from .models import SmsIotConfigEntry
+from .models import SmsIotConfigEntry, TwilioLink
 from .outbound import async_send
 from .phone import mask_number
 from .repairs import SIGNATURE_FAILURES, issue_id
@@ -62,9 +62,7 @@ class SignatureWatch:
         self.failures = SlidingWindow(SIGNATURE_FAILURE_WINDOW)
         self.issue_raised = False
 
-    def valid(
-        self, query: str, params: MultiDict[str], signature: str | None
-    ) -> bool:
+    def valid(self, query: str, params: MultiDict[str], signature: str | None) -> bool:
         """Return True if X-Twilio-Signature matches the public URL and parameters."""
         if not signature:
             return False
@@ -209,13 +207,14 @@ def _to_this_number(twilio_number: str, form: dict[str, str]) -> bool:
 
 
 async def async_handle_webhook(
-    hass: HomeAssistant, entry: SmsIotConfigEntry, request: web.Request
+    hass: HomeAssistant,
+    entry: SmsIotConfigEntry,
+    twilio: TwilioLink,
+    request: web.Request,
 ) -> web.Response:
     """Handle one request from Twilio."""
     data = entry.runtime_data
-    # Only entries with a Twilio account register the webhook.
-    assert data.twilio is not None and data.config.twilio is not None
-    twilio, settings = data.twilio, data.config.twilio
+    settings = twilio.settings
     if request.method != hdrs.METH_POST:
         return _refuse(entry, 405, "method")
     params = await _read_form(request)
