@@ -43,8 +43,10 @@ from custom_components.sms_iot.const import (
     PERMISSION_STATUS_ONLY,
 )
 from custom_components.sms_iot.twilio_client import SentMessage
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_WEBHOOK_ID, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from tools.dev_site.twilio_redirect import redirect_twilio
 from tools.entries import device_subentry, number_subentry
@@ -350,6 +352,20 @@ async def twilio_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+async def start_twilio_flow(hass: HomeAssistant) -> dict[str, Any]:
+    """Start the config flow and pick Twilio from its menu."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["twilio", "modem"]
+    return dict(
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "twilio"}
+        )
+    )
 
 
 def samples(strategy: SearchStrategy[Any], count: int = 100) -> list[Any]:

@@ -21,12 +21,12 @@ from custom_components.sms_iot.twilio_client import (
     TwilioSendError,
     TwilioTimeoutError,
 )
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .conftest import ACCOUNT_SID, ALICE, AUTH_TOKEN, TWILIO_NUMBER
+from .conftest import ACCOUNT_SID, ALICE, AUTH_TOKEN, TWILIO_NUMBER, start_twilio_flow
 
 USER_INPUT = {
     CONF_ACCOUNT_SID: ACCOUNT_SID,
@@ -52,9 +52,7 @@ async def test_user_step_error_then_recovery(
 ) -> None:
     """Each error is shown on its field; fixed, the flow goes on."""
     mock_twilio_client.async_verify.side_effect = side_effect
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
+    result = await start_twilio_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], USER_INPUT
     )

@@ -25,7 +25,7 @@ from custom_components.sms_iot.const import (
     CONF_TWILIO_NUMBER,
     DOMAIN,
 )
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -38,6 +38,7 @@ from .conftest import (
     TWILIO_NUMBER,
     WEBHOOK_ID,
     mock_twilio_api,
+    start_twilio_flow,
 )
 
 USER_INPUT = {
@@ -56,12 +57,10 @@ async def external_url(hass: HomeAssistant) -> None:
 
 
 async def _start(hass: HomeAssistant) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
+    result = await start_twilio_flow(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    return dict(result)
+    assert result["step_id"] == "twilio"
+    return result
 
 
 async def test_full_flow(hass: HomeAssistant, twilio_api: AiohttpClientMocker) -> None:

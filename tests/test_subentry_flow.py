@@ -14,6 +14,7 @@ from custom_components.sms_iot.const import (
     CONF_DEVICES,
     CONF_NUMBER,
     CONF_PERMISSION,
+    CONF_PIN,
     PERMISSION_STATUS_ONLY,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
@@ -77,6 +78,7 @@ async def test_add_number_then_it_is_obeyed(
         CONF_PERMISSION: "control",
         CONF_DEVICES: ["dev_porch"],
         CONF_DEFAULT_DEVICE: None,
+        CONF_PIN: None,
     }
     assert "Porch: ON" in (await send_sms("porch on", STRANGER))[1]
 
@@ -89,6 +91,10 @@ async def test_add_number_then_it_is_obeyed(
         (
             {CONF_DEVICES: ["dev_porch"], CONF_DEFAULT_DEVICE: "dev_kitchen"},
             {CONF_DEFAULT_DEVICE: "default_not_allowed"},
+        ),
+        *(
+            ({CONF_PIN: pin}, {CONF_PIN: "invalid_pin"})
+            for pin in ("123", "123456789", "12a4", "12 34", "\u0661\u0662\u0663\u0664")
         ),
     ],
 )
@@ -119,6 +125,7 @@ async def test_number_form_without_devices(
         CONF_NAME,
         CONF_NUMBER,
         CONF_PERMISSION,
+        CONF_PIN,
     }
 
 
@@ -144,6 +151,23 @@ async def test_reconfigure_number(
         == PERMISSION_STATUS_ONLY
     )
     assert "only check status" in (await send_sms("kitchen on"))[1]
+
+
+async def test_pin_is_kept_and_never_shown(
+    hass: HomeAssistant, setup_entry: MockConfigEntry
+) -> None:
+    """A PIN is stored once; editing the number neither shows it nor loses it."""
+    base = {CONF_NAME: "Alice", CONF_NUMBER: ALICE, CONF_PERMISSION: "control"}
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER, "num_alice")
+    result = await _submit(hass, result, {**base, CONF_PIN: " 4821 "})
+    assert setup_entry.subentries["num_alice"].data[CONF_PIN] == "4821"
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER, "num_alice")
+    assert "4821" not in repr(result["data_schema"].schema)
+    await _submit(hass, result, base)
+    assert setup_entry.subentries["num_alice"].data[CONF_PIN] == "4821"
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER, "num_alice")
+    await _submit(hass, result, {**base, CONF_PIN: "90210"})
+    assert setup_entry.subentries["num_alice"].data[CONF_PIN] == "90210"
 
 
 async def test_remove_number_stops_obeying(

@@ -1,4 +1,4 @@
-"""Config flow for SMS IoT: Twilio account, webhook URL, options."""
+"""Config flow for SMS IoT: Twilio account and webhook URL, or an ESPHome modem; options."""
 
 from __future__ import annotations
 
@@ -20,13 +20,16 @@ from homeassistant.config_entries import (
     OptionsFlow,
 )
 from homeassistant.const import CONF_WEBHOOK_ID
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -38,16 +41,22 @@ from .const import (
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
     CONF_HOURLY_CAP,
+    CONF_MODEM_DEVICE,
     CONF_PUBLIC_URL,
     CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
+    CONF_ROUTE,
     CONF_TWILIO_NUMBER,
     DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
     DOMAIN,
+    ROUTE_MODEM,
+    ROUTE_TWILIO,
+    ROUTE_TWILIO_THEN_MODEM,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
 )
+from .modem import board_name, modem_devices
 from .phone import to_e164
 from .subentry_flow import AuthorizedNumberFlow, DeviceFlow
 from .twilio_client import (
@@ -212,6 +221,33 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Ask which way texts arrive: Twilio, or an ESPHome board with a GSM modem."""
+        return self.async_show_menu(step_id="user", menu_options=["twilio", "modem"])
+
+    async def async_step_modem(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the ESPHome board with the modem: no cloud, no public URL."""
+        available = _free_modems(self.hass, self._async_current_entries())
+        if not available:
+            return self.async_abort(reason="no_modem")
+        if user_input is not None:
+            device_id = user_input[CONF_MODEM_DEVICE]
+            return self.async_create_entry(
+                title=available[device_id],
+                data={},
+                options={CONF_MODEM_DEVICE: device_id},
+            )
+        return self.async_show_form(
+            step_id="modem",
+            data_schema=vol.Schema(
+                {vol.Required(CONF_MODEM_DEVICE): _modem_selector(available)}
+            ),
+        )
+
+    async def async_step_twilio(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Ask for the Twilio account and the number that receives commands."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -230,7 +266,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 }
                 return await self.async_step_webhook()
         return self.async_show_form(
-            step_id="user",
+            step_id="twilio",
             data_schema=self.add_suggested_values_to_schema(
                 _CREDENTIALS_SCHEMA, user_input
             ),
@@ -391,25 +427,70 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+def _free_modems(hass: HomeAssistant, entries: list[ConfigEntry]) -> dict[str, str]:
+    """Return the boards offering send_sms that no other entry uses (a board has one owner)."""
+    taken = {entry.options.get(CONF_MODEM_DEVICE) for entry in entries}
+    return {
+        device_id: name
+        for device_id, name in modem_devices(hass).items()
+        if device_id not in taken
+    }
+
+
+def _modem_selector(modems: dict[str, str]) -> SelectSelector:
+    """Return a selector of the boards that can be the modem."""
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=[SelectOptionDict(value=k, label=v) for k, v in modems.items()]
+        )
+    )
+
+
 class SmsIotOptionsFlow(OptionsFlow):
     """Handle SMS IoT options."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Manage the options."""
+        """Manage the options: strangers, limits, and the modem and route."""
+        entry = self.config_entry
+        has_twilio = CONF_ACCOUNT_SID in entry.data
+        current = entry.options.get(CONF_MODEM_DEVICE)
+        others = [
+            e
+            for e in self.hass.config_entries.async_entries(DOMAIN)
+            if e.entry_id != entry.entry_id
+        ]
+        modems = _free_modems(self.hass, others)
+        if current and current not in modems:
+            modems[current] = board_name(self.hass, current)  # offline now: keep it
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_REPLY_TO_STRANGERS, default=False): BooleanSelector(),
-                vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): _COUNT,
-                vol.Required(CONF_HOURLY_CAP, default=DEFAULT_HOURLY_CAP): _COUNT,
-            }
-        )
+            route = user_input.get(CONF_ROUTE, ROUTE_TWILIO)
+            if route != ROUTE_TWILIO and not user_input.get(CONF_MODEM_DEVICE):
+                errors[CONF_ROUTE] = "route_needs_modem"
+            else:
+                return self.async_create_entry(data=user_input)
+        fields: dict[vol.Marker, Any] = {
+            vol.Required(CONF_REPLY_TO_STRANGERS, default=False): BooleanSelector(),
+            vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): _COUNT,
+            vol.Required(CONF_HOURLY_CAP, default=DEFAULT_HOURLY_CAP): _COUNT,
+        }
+        if has_twilio:
+            if modems:
+                fields[vol.Optional(CONF_MODEM_DEVICE)] = _modem_selector(modems)
+            fields[vol.Required(CONF_ROUTE, default=ROUTE_TWILIO)] = SelectSelector(
+                SelectSelectorConfig(
+                    options=[ROUTE_TWILIO, ROUTE_MODEM, ROUTE_TWILIO_THEN_MODEM],
+                    translation_key=CONF_ROUTE,
+                )
+            )
+        else:
+            fields[vol.Required(CONF_MODEM_DEVICE)] = _modem_selector(modems)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, self.config_entry.options
+                vol.Schema(fields), user_input or entry.options
             ),
+            errors=errors,
         )

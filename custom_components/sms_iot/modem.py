@@ -50,11 +50,19 @@ def modem_action(hass: HomeAssistant, device_id: str) -> str | None:
     return None
 
 
+def board_name(hass: HomeAssistant, device_id: str) -> str:
+    """Return a board's name as the user sees it."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        return device_id
+    return device.name_by_user or device.name or device_id
+
+
 def modem_devices(hass: HomeAssistant) -> dict[str, str]:
     """Return the ESPHome devices offering send_sms: name by device id."""
     registry = dr.async_get(hass)
     return {
-        device.id: device.name_by_user or device.name or device.id
+        device.id: board_name(hass, device.id)
         for entry in hass.config_entries.async_entries(ESPHOME)
         for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
         if modem_action(hass, device.id)
@@ -74,14 +82,6 @@ class Modem:
         self._inbox = inbox
         self._parts: dict[str, list[str]] = {}
         self._timers: dict[str, CALLBACK_TYPE] = {}
-
-    @property
-    def name(self) -> str:
-        """Return the board's name as the user sees it."""
-        device = dr.async_get(self._hass).async_get(self.device_id)
-        if device is None:
-            return self.device_id
-        return device.name_by_user or device.name or self.device_id
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
@@ -201,5 +201,5 @@ class Modem:
         return SenderUnavailableError(
             translation_domain=DOMAIN,
             translation_key="modem_unavailable",
-            translation_placeholders={"modem": self.name},
+            translation_placeholders={"modem": board_name(self._hass, self.device_id)},
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
@@ -27,6 +28,7 @@ from .const import (
     CONF_DEVICES,
     CONF_NUMBER,
     CONF_PERMISSION,
+    CONF_PIN,
     PERMISSION_CONTROL,
     PERMISSION_STATUS_ONLY,
     SUBENTRY_DEVICE,
@@ -35,6 +37,7 @@ from .const import (
 from .phone import to_e164
 
 _DEVICE_DOMAINS = ["light", "switch"]
+_PIN = re.compile(r"[0-9]{4,8}")
 
 
 class _SubentryFlow(ConfigSubentryFlow):
@@ -117,6 +120,9 @@ class AuthorizedNumberFlow(_SubentryFlow):
                 errors[CONF_NUMBER] = "number_exists"
             if default and allowed and default not in allowed:
                 errors[CONF_DEFAULT_DEVICE] = "default_not_allowed"
+            pin = user_input.get(CONF_PIN, "").strip()
+            if pin and not _PIN.fullmatch(pin):
+                errors[CONF_PIN] = "invalid_pin"
             if number is not None and not errors:
                 return self._finish(
                     user_input[CONF_NAME].strip() or number,
@@ -125,16 +131,27 @@ class AuthorizedNumberFlow(_SubentryFlow):
                         CONF_PERMISSION: user_input[CONF_PERMISSION],
                         CONF_DEVICES: allowed,
                         CONF_DEFAULT_DEVICE: default,
+                        # Never sent back to the form: left empty, the PIN stays.
+                        CONF_PIN: pin or self._stored_pin(),
                     },
                     number,
                 )
+        suggested = user_input or self._current()
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                _number_schema(devices), user_input or self._current()
+                _number_schema(devices),
+                {k: v for k, v in suggested.items() if k != CONF_PIN},
             ),
             errors=errors,
         )
+
+    def _stored_pin(self) -> str | None:
+        """Return the PIN of the number being edited, if it has one."""
+        if self.source == "reconfigure":
+            pin: str | None = self._get_reconfigure_subentry().data.get(CONF_PIN)
+            return pin
+        return None
 
 
 def _number_schema(devices: list[Any]) -> vol.Schema:
@@ -151,6 +168,9 @@ def _number_schema(devices: list[Any]) -> vol.Schema:
                 translation_key=CONF_PERMISSION,
                 mode=SelectSelectorMode.LIST,
             )
+        ),
+        vol.Optional(CONF_PIN): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD)
         ),
     }
     if options:
