@@ -17,17 +17,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.sms_iot.const import DOMAIN
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 
 from .conftest import ACCOUNT_SID, ALICE, TWILIO_API, text_and_read
+from .fake_board import FAKE_LED, FAKE_RELAY, async_connect
 from .test_esphome_e2e import _wait_for_state
 
-RELAY = "switch.sms_iot_fake_relay"
-LED = "light.sms_iot_fake_onboard_led"
+RELAY = FAKE_RELAY
+LED = FAKE_LED
 
 
 @pytest.fixture
@@ -39,21 +38,7 @@ async def device(
 ) -> AsyncGenerator[FakeEsphomeDevice]:
     """The fake device, connected to Home Assistant's esphome integration."""
     fake = FakeEsphomeDevice()
-    port = await fake.start()
-    assert await async_setup_component(hass, "homeassistant", {})
-    entry = MockConfigEntry(
-        domain="esphome",
-        unique_id=fake.mac,
-        data={
-            CONF_HOST: "127.0.0.1",
-            CONF_PORT: port,
-            CONF_PASSWORD: "",
-            "noise_psk": "",
-        },
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await _wait_for_state(hass, RELAY, "off", seconds=10)
+    entry = await async_connect(hass, fake)
     yield fake
     await hass.config_entries.async_unload(entry.entry_id)
     await fake.stop()

@@ -46,6 +46,7 @@ def number_subentry(
     devices: Iterable[str] = (),
     default_device: str | None = None,
     subentry_id: str | None = None,
+    pin: str | None = None,
 ) -> ConfigSubentryData:
     """Return an authorized-number subentry."""
     subentry = ConfigSubentryData(
@@ -59,6 +60,8 @@ def number_subentry(
             "default_device": default_device,
         },
     )
+    if pin:
+        subentry["data"]["pin"] = pin  # type: ignore[index]
     if subentry_id:
         subentry["subentry_id"] = subentry_id
     return subentry

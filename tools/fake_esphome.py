@@ -4,6 +4,10 @@ It has the entities of esphome/packages/sms_iot_entities.yaml (a "Relay" switch 
 "Onboard LED" light) and knobs for faults the real device cannot be told to have: answer
 commands late, never, or drop the connection when a command arrives. The host-built ESPHome
 device (scripts/esp-sim) stays the reference; this one is for fast fault-injection tests.
+
+With modem=True it also has the surface of esphome/packages/sim800l_modem.yaml, which no
+Linux build can have (the SIM800L is on a UART): receive_sms() raises the esphome.sms_received
+event as on_sms_received does, and the send_sms action records what it was asked to send.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from google.protobuf.message import Message
 _TYPE_OF = {proto: number for number, proto in MESSAGE_TYPE_TO_PROTO.items()}
 RELAY_KEY = 1
 LED_KEY = 2
+SEND_SMS_KEY = 3
+SIGNAL_KEY = 4
+REGISTERED_KEY = 5
 _BRIGHTNESS_MODE = 3  # ESPHome ColorMode.BRIGHTNESS (ON_OFF | BRIGHTNESS bits)
 
 
@@ -59,7 +66,11 @@ class FakeEsphomeDevice:
     ignore_commands: bool = False  # accept commands, never report (a hung device)
     drop_on_command: bool = False  # close the connection when a command arrives
     commands: list[Any] = field(default_factory=list)
+    modem: bool = False
+    sent_sms: list[tuple[str, str]] = field(default_factory=list)
     _writers: set[asyncio.StreamWriter] = field(default_factory=set)
+    _event_writers: set[asyncio.StreamWriter] = field(default_factory=set)
+    _sms_waiters: list[asyncio.Future[None]] = field(default_factory=list)
     _server: asyncio.Server | None = None
 
     async def start(self, port: int = 0) -> int:
@@ -82,8 +93,62 @@ class FakeEsphomeDevice:
             b"\x00" + _varint(len(payload)) + _varint(_TYPE_OF[type(message)]) + payload
         )
 
-    def _states(self) -> list[Message]:
+    def receive_sms(self, sender: str, message: str) -> None:
+        """Raise esphome.sms_received the way the modem package's on_sms_received does."""
+        event = api_pb2.HomeassistantActionRequest(
+            service="esphome.sms_received",
+            is_event=True,
+            data=[
+                api_pb2.HomeassistantServiceMap(key="sender", value=sender),
+                api_pb2.HomeassistantServiceMap(key="message", value=message),
+            ],
+        )
+        for writer in list(self._event_writers):
+            self._send(writer, event)
+
+    async def wait_for_sms(self, count: int, seconds: float = 10.0) -> None:
+        """Wait until send_sms was called count times in all."""
+        async with asyncio.timeout(seconds):
+            while len(self.sent_sms) < count:
+                waiter = asyncio.get_running_loop().create_future()
+                self._sms_waiters.append(waiter)
+                await waiter
+
+    def _sms_sent(self, request: Any) -> None:
+        recipient, message = (arg.string_ for arg in request.args)
+        self.sent_sms.append((recipient, message))
+        for waiter in self._sms_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._sms_waiters.clear()
+
+    def _modem_entities(self) -> list[Message]:
+        string = api_pb2.SERVICE_ARG_TYPE_STRING
         return [
+            api_pb2.ListEntitiesServicesResponse(
+                name="send_sms",
+                key=SEND_SMS_KEY,
+                args=[
+                    api_pb2.ListEntitiesServicesArgument(name="recipient", type=string),
+                    api_pb2.ListEntitiesServicesArgument(name="message", type=string),
+                ],
+            ),
+            api_pb2.ListEntitiesSensorResponse(
+                object_id="modem_signal", key=SIGNAL_KEY, name="Modem signal"
+            ),
+            api_pb2.ListEntitiesBinarySensorResponse(
+                object_id="modem_registered",
+                key=REGISTERED_KEY,
+                name="Modem registered",
+            ),
+        ]
+
+    def _states(self) -> list[Message]:
+        modem = [
+            api_pb2.SensorStateResponse(key=SIGNAL_KEY, state=17.0),
+            api_pb2.BinarySensorStateResponse(key=REGISTERED_KEY, state=True),
+        ]
+        return (modem if self.modem else []) + [
             api_pb2.SwitchStateResponse(key=RELAY_KEY, state=self.relay),
             api_pb2.LightStateResponse(
                 key=LED_KEY,
@@ -150,7 +215,14 @@ class FakeEsphomeDevice:
                     supported_color_modes=[_BRIGHTNESS_MODE],
                 ),
             )
+            for entity in self._modem_entities() if self.modem else []:
+                self._send(writer, entity)
             self._send(writer, api_pb2.ListEntitiesDoneResponse())
+        elif isinstance(request, api_pb2.SubscribeHomeassistantServicesRequest):
+            self._event_writers.add(writer)
+        elif isinstance(request, api_pb2.ExecuteServiceRequest):
+            if self.modem and request.key == SEND_SMS_KEY:
+                self._sms_sent(request)
         elif isinstance(request, api_pb2.SubscribeStatesRequest):
             for state in self._states():
                 self._send(writer, state)
@@ -194,4 +266,5 @@ class FakeEsphomeDevice:
             pass
         finally:
             self._writers.discard(writer)
+            self._event_writers.discard(writer)
             writer.close()
