@@ -50,8 +50,10 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from tools.dev_site.twilio_redirect import redirect_twilio
 from tools.entries import device_subentry, number_subentry
+from tools.fake_esphome import FakeEsphomeDevice
 from tools.fake_twilio import STATE, FakeTwilioState, create_app
 
+from .fake_board import async_connect
 from .fake_devices import FakeLight, FakeSwitch
 
 ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef"
@@ -352,6 +354,21 @@ async def twilio_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+@pytest.fixture
+async def board(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    mock_async_zeroconf: MagicMock,
+    mock_bluetooth: None,
+) -> AsyncGenerator[FakeEsphomeDevice]:
+    """The fake modem board, connected to Home Assistant's esphome integration."""
+    fake = FakeEsphomeDevice(modem=True)
+    entry = await async_connect(hass, fake)
+    yield fake
+    await hass.config_entries.async_unload(entry.entry_id)
+    await fake.stop()
 
 
 async def start_twilio_flow(hass: HomeAssistant) -> dict[str, Any]:

@@ -20,13 +20,13 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.sms_iot.const import DOMAIN
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from tools.dev_config import LED, MASTER, RELAY, sim_subentries
 
 from . import esphome_sim
 from .conftest import text_and_read
+from .fake_board import wait_for_state
 
 pytestmark = pytest.mark.skipif(
     (reason := esphome_sim.unavailable_reason()) is not None, reason=reason or ""
@@ -41,26 +41,6 @@ def sim(socket_enabled: None, tmp_path: Path) -> Generator[esphome_sim.SimDevice
     device.start()
     yield device
     device.kill()
-
-
-async def _wait_for_state(
-    hass: HomeAssistant, entity_id: str, wanted: str, seconds: float = 30
-) -> None:
-    """Wait until the entity reports a state, as pushed by the device."""
-    reached = asyncio.Event()
-
-    @callback
-    def _changed(event: Event[EventStateChangedData]) -> None:
-        if (new := event.data["new_state"]) is not None and new.state == wanted:
-            reached.set()
-
-    unsub = async_track_state_change_event(hass, entity_id, _changed)
-    try:
-        if (state := hass.states.get(entity_id)) is None or state.state != wanted:
-            async with asyncio.timeout(seconds):
-                await reached.wait()
-    finally:
-        unsub()
 
 
 @pytest.fixture
@@ -84,7 +64,7 @@ async def esphome_entry(
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await _wait_for_state(hass, RELAY, "off")
+    await wait_for_state(hass, RELAY, "off")
     assert hass.states.get(LED) is not None
     return entry
 
@@ -134,8 +114,8 @@ async def test_device_power_cut_and_return(
 ) -> None:
     """A dead device is reported offline at once; after it returns it obeys again."""
     await hass.async_add_executor_job(sim.kill)
-    await _wait_for_state(hass, RELAY, "unavailable")
+    await wait_for_state(hass, RELAY, "unavailable")
     assert await asyncio.wait_for(sms("relay on"), 5) == "Relay: offline"
     await hass.async_add_executor_job(sim.start)
-    await _wait_for_state(hass, RELAY, "off", seconds=60)
+    await wait_for_state(hass, RELAY, "off", seconds=60)
     assert await sms("relay on") == "Relay: ON"

@@ -23,7 +23,6 @@ from tools.fake_esphome import FakeEsphomeDevice
 
 from .conftest import ACCOUNT_SID, ALICE, TWILIO_API, text_and_read
 from .fake_board import FAKE_LED, FAKE_RELAY, async_connect
-from .test_esphome_e2e import _wait_for_state
 
 RELAY = FAKE_RELAY
 LED = FAKE_LED
@@ -114,7 +113,7 @@ async def test_device_carries_out_a_command_later(
     device.delay = 1.0
     with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.2):
         assert (await sms("relay on")).startswith("Relay: no response yet (still OFF)")
-    await _wait_for_state(hass, RELAY, "on", seconds=5)
+    await wait_for_state(hass, RELAY, "on", seconds=5)
     async with asyncio.timeout(5):
         while not any(str(url) == messages for _, url, _, _ in twilio_api.mock_calls):
             await asyncio.sleep(0.05)

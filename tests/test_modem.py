@@ -7,10 +7,10 @@ texts arrive as esphome.sms_received events, replies leave through its send_sms 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 import logging
 from typing import Any
-from unittest.mock import MagicMock, patch
+from unittest.mock import patch
 
 from hypothesis import strategies as st
 import pytest
@@ -28,36 +28,14 @@ from custom_components.sms_iot.const import (
 )
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import Context, EventOrigin, HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 
 from .conftest import ALICE, BOB, STRANGER, samples
-from .fake_board import FAKE_LED, FAKE_RELAY, async_connect
+from .fake_board import FAKE_LED, FAKE_RELAY, board_id
 
 PIN = "4821"
-
-
-@pytest.fixture
-async def board(
-    hass: HomeAssistant,
-    socket_enabled: None,
-    mock_async_zeroconf: MagicMock,
-    mock_bluetooth: None,
-) -> AsyncGenerator[FakeEsphomeDevice]:
-    """The fake modem board, connected to Home Assistant's esphome integration."""
-    fake = FakeEsphomeDevice(modem=True)
-    entry = await async_connect(hass, fake)
-    yield fake
-    await hass.config_entries.async_unload(entry.entry_id)
-    await fake.stop()
-
-
-def board_id(hass: HomeAssistant, board: FakeEsphomeDevice) -> str:
-    """Return the board's device id in Home Assistant."""
-    (esphome,) = hass.config_entries.async_entries("esphome")
-    (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), esphome.entry_id)
-    return device.id
 
 
 @pytest.fixture
