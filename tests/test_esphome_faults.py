@@ -22,7 +22,7 @@ from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 
 from .conftest import ACCOUNT_SID, ALICE, TWILIO_API, text_and_read
-from .fake_board import FAKE_LED, FAKE_RELAY, async_connect
+from .fake_board import FAKE_LED, FAKE_RELAY, async_connect, wait_for_state
 
 RELAY = FAKE_RELAY
 LED = FAKE_LED

@@ -23,7 +23,7 @@ from tools.fake_esphome import FakeEsphomeDevice
 from tools.fake_twilio import FakeTwilioState
 
 from .conftest import ALICE, TWILIO_NUMBER
-from .fake_board import FAKE_RELAY, board_id
+from .fake_board import FAKE_RELAY, board_id, wait_for_state
 
 MEDIA = "https://example.com/porch.jpg"
 
