@@ -45,6 +45,7 @@ async def async_get_config_entry_diagnostics(
             {
                 "number": mask_number(number.number),
                 "can_control": number.can_control,
+                "modem_pin_set": number.pin is not None,
                 "devices": [device.entity_id for device in number.devices],
                 "default_device": (
                     number.default_device.entity_id if number.default_device else None
@@ -65,6 +66,8 @@ async def async_get_config_entry_diagnostics(
             }
             for device in config.devices
         ],
+        "route": config.route,
+        "modem_device": config.modem_device,
         "remembered_message_sids": len(inbox.memory.cache),
         "counters": dict(sorted(inbox.counters.items())),
         "recent_commands": list(inbox.recent),
