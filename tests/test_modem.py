@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 import logging
+import time
 from typing import Any
 from unittest.mock import patch
 
@@ -17,6 +19,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
+    async_fire_time_changed,
 )
 
 from custom_components.sms_iot.const import (
@@ -25,10 +28,12 @@ from custom_components.sms_iot.const import (
     EVENT_RECEIVED,
     EVENT_UNAUTHORIZED,
     PIN_FAILURE_THRESHOLD,
+    PIN_FAILURE_WINDOW,
 )
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import Context, EventOrigin, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 
@@ -78,11 +83,11 @@ async def text(
 ) -> list[tuple[str, str]]:
     """Text the board; return what it was asked to send back."""
     before = len(board.sent_sms)
-    handled = sum(entry.runtime_data.inbox.counters.values())
+    counters = entry.runtime_data.inbox.counters
+    handled = sum(counters.values())
     board.receive_sms(sender, body)
-    await wait_until(
-        hass, lambda: sum(entry.runtime_data.inbox.counters.values()) > handled
-    )
+    await wait_until(hass, lambda: sum(counters.values()) > handled)
+    await wait_until(hass, lambda: len(board.sent_sms) >= counters["modem_parts_sent"])
     return board.sent_sms[before:]
 
 
@@ -291,3 +296,54 @@ async def test_generated_texts_without_the_pin_never_run(
         await text(hass, modem_entry, board, ALICE, body)
     assert board.commands == []
     assert modem_entry.runtime_data.inbox.counters["pin_refused"] == len(bodies)
+
+
+async def test_late_outcome_follows_through_the_board(
+    hass: HomeAssistant, modem_entry: MockConfigEntry, board: FakeEsphomeDevice
+) -> None:
+    """A device that switches after the reply: the outcome follows by the same way."""
+    board.delay = 0.5
+    with patch("custom_components.sms_iot.act.DEVICE_WAIT", 0.1):
+        reply = await text(hass, modem_entry, board, ALICE, f"{PIN} relay on")
+    assert reply[0][1].startswith("Relay: no response yet (still OFF)")
+    await board.wait_for_sms(2)
+    assert board.sent_sms[1] == (ALICE, "Relay: ON (late: the earlier command ran).")
+
+
+async def test_pin_repair_clears_after_a_quiet_window(
+    hass: HomeAssistant, modem_entry: MockConfigEntry, board: FakeEsphomeDevice
+) -> None:
+    """The repair stays while wrong PINs keep coming and goes after a quiet window."""
+    issue = ("sms_iot", f"pin_failures_{modem_entry.entry_id}")
+    registry = ir.async_get(hass)
+    for _ in range(PIN_FAILURE_THRESHOLD):
+        await text(hass, modem_entry, board, ALICE, "0000 relay on")
+    assert registry.async_get_issue(*issue) is not None
+    now = dt_util.utcnow()
+    async_fire_time_changed(hass, now + timedelta(seconds=PIN_FAILURE_WINDOW + 1))
+    await hass.async_block_till_done()
+    assert registry.async_get_issue(*issue) is not None  # the failures are recent
+    later = time.monotonic() + PIN_FAILURE_WINDOW + 1
+    with patch("custom_components.sms_iot.limits.time.monotonic", return_value=later):
+        async_fire_time_changed(
+            hass, now + timedelta(seconds=2 * PIN_FAILURE_WINDOW + 2)
+        )
+        await hass.async_block_till_done()
+    assert registry.async_get_issue(*issue) is None
+
+
+async def test_unloading_stops_the_repair_timer(
+    hass: HomeAssistant, modem_entry: MockConfigEntry, board: FakeEsphomeDevice
+) -> None:
+    """Unload is the mirror of setup: the repair and its timer go with the entry."""
+    for _ in range(PIN_FAILURE_THRESHOLD):
+        await text(hass, modem_entry, board, ALICE, "0000 relay on")
+    pins = modem_entry.runtime_data.inbox.pins
+    assert pins.issue_raised
+    assert await hass.config_entries.async_unload(modem_entry.entry_id)
+    assert not pins.issue_raised
+    assert ir.async_get(hass).issues == {}
+    board.receive_sms(ALICE, f"{PIN} relay on")
+    await asyncio.sleep(0.2)
+    await hass.async_block_till_done()
+    assert board.commands == []

@@ -189,6 +189,7 @@ class Modem:
             )
         except HomeAssistantError as err:
             raise self._unavailable() from err
+        self._inbox.counters["modem_parts_sent"] += 1
         return {
             "message_sid": None,
             "status": "queued",
