@@ -36,6 +36,8 @@ def develop(socket_enabled: None, tmp_path: Path) -> Generator[Path]:
         "HA_PORT": str(_free_port()),
         "DEVICE_PORT": str(esphome_sim.pick_port()),
         "TWILIO_PORT": str(_free_port()),
+        "MODEM_PORT": str(_free_port()),
+        "MODEM_CONTROL_PORT": str(_free_port()),
         "SMS_IOT_CONFIG": str(config),
     }
     log = (tmp_path / "develop.log").open("wb")
@@ -52,9 +54,9 @@ def develop(socket_enabled: None, tmp_path: Path) -> Generator[Path]:
     log.close()
 
 
-def _sms(config: Path, body: str) -> subprocess.CompletedProcess[str]:
+def _sms(config: Path, body: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(ROOT / "scripts" / "sms"), body, "--config", str(config)],
+        [str(ROOT / "scripts" / "sms"), body, "--config", str(config), *args],
         capture_output=True,
         text=True,
         timeout=30,
@@ -77,3 +79,11 @@ def test_develop_then_sms(develop: Path) -> None:
         time.sleep(1)
     assert _sms(develop, "relay on").stdout.strip() == "Relay: ON"
     assert _sms(develop, "lamp 40%").stdout.strip() == "LED: ON 40%"
+    modem = ("--via", "modem")
+    assert _sms(develop, "4821 relay off", *modem).stdout.strip() == "Relay: OFF"
+    assert (
+        _sms(develop, "relay on", *modem)
+        .stdout.strip()
+        .startswith("Start each text to this number with your PIN")
+    )
+    assert _sms(develop, "status").stdout.strip().startswith("Relay: OFF")

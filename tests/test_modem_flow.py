@@ -153,3 +153,23 @@ async def test_offline_board_stays_selectable(
     result = await hass.config_entries.options.async_init(twilio_entry.entry_id)
     options = result["data_schema"].schema[CONF_MODEM_DEVICE].config["options"]
     assert options == [{"value": device_id, "label": "SMS IoT Fake"}]
+
+
+async def test_modem_entry_waits_for_its_board(
+    hass: HomeAssistant, board: FakeEsphomeDevice
+) -> None:
+    """Without its board connected, an entry without Twilio retries setup later."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        minor_version=2,
+        data={},
+        options={CONF_MODEM_DEVICE: board_id(hass, board)},
+    )
+    entry.add_to_hass(hass)
+    hass.services.async_remove("esphome", "sms_iot_fake_send_sms")
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.reason == (
+        "The modem board SMS IoT Fake is not connected or does not offer the "
+        "send_sms action yet"
+    )

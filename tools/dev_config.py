@@ -1,22 +1,32 @@
 """Create the development config dir for scripts/develop (once; later runs keep your changes).
 
-Seeds two config entries with Home Assistant's own ConfigEntry class: the esphome integration
-connected to the simulated ESP8266 on loopback, and sms_iot with Twilio credentials that the
-local fake Twilio API accepts, the simulator's relay and LED as devices, and one master number.
+Seeds config entries with Home Assistant's own ConfigEntry class: the esphome integration
+connected to the simulated ESP8266 and to the modem board (tools/fake_modem.py) on loopback, and
+sms_iot with Twilio credentials that the local fake Twilio API accepts, the modem board as its
+modem (Twilio first, then the modem), the simulator's relay and LED as devices, and one master
+number with a PIN for texts through the modem.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 from pathlib import Path
 
+from custom_components.sms_iot.const import (
+    CONF_MODEM_DEVICE,
+    CONF_ROUTE,
+    ROUTE_TWILIO_THEN_MODEM,
+)
 from homeassistant.config_entries import STORAGE_KEY, ConfigSubentryData
 
+from . import fake_modem
 from .entries import (
     device_subentry,
     make_entry,
     number_subentry,
+    seed_device,
     sms_iot_data,
     write_entries,
 )
@@ -25,6 +35,7 @@ ACCOUNT_SID = "AC" + "d" * 32
 AUTH_TOKEN = "develop" + "0" * 25
 TWILIO_NUMBER = "+15005550006"
 MASTER = "+14155552671"
+PIN = "4821"
 WEBHOOK_ID = "sms_iot_develop_" + "0" * 16
 DEVICE_MAC = "98:35:69:ab:f6:79"
 RELAY = "switch.sms_iot_sim_relay"
@@ -62,11 +73,17 @@ def sim_subentries() -> list[ConfigSubentryData]:
     return [
         device_subentry("Relay", RELAY, ["kitchen"]),
         device_subentry("LED", LED, ["lamp"]),
-        number_subentry("Developer", MASTER),
+        number_subentry("Developer", MASTER, pin=PIN),
     ]
 
 
-def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
+def write(
+    config_dir: Path,
+    port: int,
+    device_port: int,
+    modem_port: int,
+    modem_control_port: int,
+) -> dict[str, str]:
     """Write configuration.yaml and the seeded entries; return what scripts/sms needs."""
     url = f"http://127.0.0.1:{port}"
     public_url = f"{url}/api/webhook/{WEBHOOK_ID}"
@@ -84,6 +101,18 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
             DEVICE_MAC,
             {"host": "127.0.0.1", "port": device_port, "password": "", "noise_psk": ""},
         )
+        modem = make_entry(
+            "esphome",
+            fake_modem.FRIENDLY_NAME,
+            fake_modem.MAC,
+            {"host": "127.0.0.1", "port": modem_port, "password": "", "noise_psk": ""},
+        )
+        write_entries(storage, [esphome, modem])
+        modem_device = asyncio.run(
+            seed_device(
+                config_dir, modem.entry_id, fake_modem.MAC, fake_modem.FRIENDLY_NAME
+            )
+        )
         sms_iot = make_entry(
             "sms_iot",
             TWILIO_NUMBER,
@@ -91,9 +120,13 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
             sms_iot_data(
                 ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, WEBHOOK_ID, public_url
             ),
+            options={
+                CONF_MODEM_DEVICE: modem_device,
+                CONF_ROUTE: ROUTE_TWILIO_THEN_MODEM,
+            },
             subentries=sim_subentries(),
         )
-        write_entries(storage, [esphome, sms_iot])
+        write_entries(storage, [esphome, modem, sms_iot])
     info = {
         "url": f"{url}/api/webhook/{WEBHOOK_ID}",
         "public_url": public_url,
@@ -101,6 +134,8 @@ def write(config_dir: Path, port: int, device_port: int) -> dict[str, str]:
         "from": MASTER,
         "to": TWILIO_NUMBER,
         "account_sid": ACCOUNT_SID,
+        "pin": PIN,
+        "modem_control": f"http://127.0.0.1:{modem_control_port}",
     }
     (config_dir / "sms_iot_develop.json").write_text(json.dumps(info, indent=2))
     return info
@@ -112,8 +147,16 @@ def main() -> None:
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--device-port", type=int, default=6053)
+    parser.add_argument("--modem-port", type=int, default=6054)
+    parser.add_argument("--modem-control-port", type=int, default=18125)
     args = parser.parse_args()
-    write(args.config, args.port, args.device_port)
+    write(
+        args.config,
+        args.port,
+        args.device_port,
+        args.modem_port,
+        args.modem_control_port,
+    )
 
 
 if __name__ == "__main__":

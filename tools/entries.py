@@ -10,14 +10,18 @@ import json
 from pathlib import Path
 from typing import Any
 
+from homeassistant import loader
 from homeassistant.config_entries import (
     SOURCE_USER,
     STORAGE_KEY,
     STORAGE_VERSION,
     STORAGE_VERSION_MINOR,
+    ConfigEntries,
     ConfigEntry,
     ConfigSubentryData,
 )
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, frame
 from homeassistant.util import dt as dt_util
 
 
@@ -122,3 +126,28 @@ def write_entries(storage: Path, entries: list[ConfigEntry]) -> None:
             default=str,
         )
     )
+
+
+async def seed_device(
+    config_dir: Path, config_entry_id: str, mac: str, name: str
+) -> str:
+    """Create a device in the stored registry with Home Assistant's own code; return its id.
+
+    Options that name a device (sms_iot's modem) need its id before Home Assistant first runs;
+    the esphome integration later finds the device by its MAC and keeps the id.
+    """
+    hass = HomeAssistant(str(config_dir))
+    loader.async_setup(hass)
+    frame.async_setup(hass)
+    hass.config_entries = ConfigEntries(hass, {})
+    await hass.config_entries.async_initialize()
+    if hasattr(dr, "async_setup"):  # HA 2026.3+ sets the registry up before loading it
+        dr.async_setup(hass)
+    await dr.async_load(hass)
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=config_entry_id,
+        connections={(dr.CONNECTION_NETWORK_MAC, mac)},
+        name=name,
+    )
+    await hass.async_stop(force=True)
+    return device.id

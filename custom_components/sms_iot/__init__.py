@@ -19,6 +19,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import (
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
+    CONF_MODEM_DEVICE,
     DOMAIN,
     ROUTE_MODEM,
     ROUTE_TWILIO,
@@ -37,7 +38,7 @@ from .models import (
     build_config,
     twilio_settings,
 )
-from .modem import Modem
+from .modem import Modem, board_name, modem_action
 from .repairs import async_delete_issues
 from .services import async_setup_services
 from .twilio_client import TwilioAuthError, TwilioClient, TwilioError
@@ -62,6 +63,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
     if (settings := twilio_settings(entry)) is not None:
         _async_register_webhook(hass, entry)
         twilio = await _async_connect_twilio(hass, entry, settings)
+    else:
+        _check_modem(hass, entry)
     # Created before the platforms: each number's device links to it by its id.
     service = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **service_device_info(entry)
@@ -93,6 +96,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
+
+
+def _check_modem(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
+    """Wait for the board of an entry without Twilio: it is the only way in and out."""
+    device_id = entry.options.get(CONF_MODEM_DEVICE)
+    if not device_id or modem_action(hass, device_id) is None:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="modem_not_ready",
+            translation_placeholders={"modem": board_name(hass, device_id or "-")},
+        )
 
 
 async def _async_connect_twilio(
