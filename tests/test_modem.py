@@ -347,3 +347,16 @@ async def test_unloading_stops_the_repair_timer(
     await asyncio.sleep(0.2)
     await hass.async_block_till_done()
     assert board.commands == []
+
+
+async def test_pin_guesses_use_up_the_rate_limit(
+    hass: HomeAssistant, modem_entry: MockConfigEntry, board: FakeEsphomeDevice
+) -> None:
+    """A burst of guesses leaves no room for more tries: even the right PIN waits."""
+    for guess in range(10):  # the default rate limit: 10 a minute
+        await text(hass, modem_entry, board, ALICE, f"{guess:04d} relay on")
+    reply = await text(hass, modem_entry, board, ALICE, f"{PIN} relay on")
+    assert reply == [
+        (ALICE, "Slow down: at most 10 commands a minute. Later messages are ignored.")
+    ]
+    assert board.commands == []

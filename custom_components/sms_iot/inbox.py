@@ -184,6 +184,8 @@ class Inbox:
     def _wrong_pin(self, message: InboundMessage, context: Context) -> str:
         """Refuse a text without the right PIN: nothing runs; remind the number once a day."""
         self.counters["pin_refused"] += 1
+        # Guesses use up the number's rate limit: at most that many PINs a minute are tried.
+        self.limiter.charge(message.sender, self.config.rate_limit)
         self.pins.refused()
         self._fire(EVENT_UNAUTHORIZED, message, context, None, reason="pin")
         if self.pin_reminders.allow(message.sender):

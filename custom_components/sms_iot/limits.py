@@ -44,6 +44,10 @@ class SenderLimiter:
         self._buckets = TokenBucket()
         self._told: set[str] = set()
 
+    def charge(self, sender: str, rate: int) -> None:
+        """Take one token for a refused message (a PIN guess), if one is left."""
+        self._buckets.allow(sender, rate)
+
     def check(self, sender: str, rate: int, commands: int) -> Allowance:
         """Charge a message's commands (at least one, at most a full bucket)."""
         if self._buckets.allow(sender, rate, min(rate, max(1, commands))):
