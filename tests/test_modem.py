@@ -30,8 +30,10 @@ from custom_components.sms_iot.const import (
     PIN_FAILURE_THRESHOLD,
     PIN_FAILURE_WINDOW,
 )
+from custom_components.sms_iot.modem import board_name, modem_action
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import Context, EventOrigin, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from tools.entries import device_subentry, number_subentry
@@ -360,3 +362,45 @@ async def test_pin_guesses_use_up_the_rate_limit(
         (ALICE, "Slow down: at most 10 commands a minute. Later messages are ignored.")
     ]
     assert board.commands == []
+
+
+async def test_a_reply_the_board_cannot_send_is_logged(
+    hass: HomeAssistant,
+    modem_entry: MockConfigEntry,
+    board: FakeEsphomeDevice,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The board lost its send_sms action: the command still runs, the failure is logged."""
+    hass.services.async_remove("esphome", "sms_iot_fake_send_sms")
+    assert await text(hass, modem_entry, board, ALICE, f"{PIN} relay on") == []
+    assert board.relay is True
+    assert (
+        "Could not reply to ********2671: The modem board SMS IoT Fake" in caplog.text
+    )
+    assert PIN not in caplog.text
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN, "send_message", {"target": "Alice", "message": "hi"}, blocking=True
+        )
+    assert err.value.translation_key == "modem_unavailable"
+
+
+async def test_unload_drops_a_waiting_part(
+    hass: HomeAssistant, modem_entry: MockConfigEntry, board: FakeEsphomeDevice
+) -> None:
+    """A part waiting for the rest of its text goes with the entry: no timer lingers."""
+    board.receive_sms(ALICE, f"{PIN} relay on" + "," * 150)
+    await wait_until(hass, lambda: bool(modem_entry.runtime_data.modem._timers))
+    assert await hass.config_entries.async_unload(modem_entry.entry_id)
+    assert board.commands == []
+
+
+async def test_only_esphome_boards_with_send_sms_are_modems(
+    hass: HomeAssistant, modem_entry: MockConfigEntry, board: FakeEsphomeDevice
+) -> None:
+    """A device that is gone, or not an ESPHome board, is no modem."""
+    assert modem_action(hass, "no-such-device") is None
+    assert board_name(hass, "no-such-device") == "no-such-device"
+    service_device = modem_entry.runtime_data.service_device_id
+    assert modem_action(hass, service_device) is None
+    assert modem_action(hass, board_id(hass, board)) == "sms_iot_fake_send_sms"

@@ -24,6 +24,7 @@ _PART = re.compile(r"^\((\d+)/(\d+)\) ")
         ("Kitchen: ON", "Kitchen: ON"),
         ("café", "cafe"),
         ("e\u0301te\u0301", "ete"),  # combining accents
+        ("q\u0301x", "qx"),  # a combining accent with no precomposed letter
         ("\u201cquoted\u201d \u2018single\u2019", "\"quoted\" 'single'"),
         ("a \u2014 b \u2013 c \u2026 d", "a -- b - c ... d"),
         ("Grüße, Ærø", "Grusse, AEro"),
@@ -85,3 +86,10 @@ def test_parts_split_at_spaces() -> None:
 def test_may_continue(part: str, continued: bool) -> None:
     """Only a full part of a concatenated text waits for the rest."""
     assert may_continue(part) is continued
+
+
+def test_parts_cut_words_that_fill_a_segment() -> None:
+    """A text without spaces is cut where the segment is full."""
+    parts = modem_parts("x" * 500)
+    assert [len(p) for p in parts] == [160, 160, 160, 44]
+    assert parts[3] == "(4/4) " + "x" * 38
