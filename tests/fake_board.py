@@ -17,15 +17,14 @@ FAKE_RELAY = "switch.sms_iot_fake_relay"
 FAKE_LED = "light.sms_iot_fake_onboard_led"
 
 
-async def async_connect(
-    hass: HomeAssistant, fake: FakeEsphomeDevice
+async def async_add_esphome(
+    hass: HomeAssistant, mac: str, port: int, relay: str
 ) -> MockConfigEntry:
-    """Start the fake device and add it through the esphome integration; wait for states."""
-    port = await fake.start()
+    """Set up the esphome integration for a device on loopback; wait for its relay."""
     assert await async_setup_component(hass, "homeassistant", {})
     entry = MockConfigEntry(
         domain="esphome",
-        unique_id=fake.mac,
+        unique_id=mac,
         data={
             CONF_HOST: "127.0.0.1",
             CONF_PORT: port,
@@ -35,8 +34,15 @@ async def async_connect(
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await wait_for_state(hass, FAKE_RELAY, "off", seconds=10)
+    await wait_for_state(hass, relay, "off")
     return entry
+
+
+async def async_connect(
+    hass: HomeAssistant, fake: FakeEsphomeDevice
+) -> MockConfigEntry:
+    """Start the fake device and add it through the esphome integration."""
+    return await async_add_esphome(hass, fake.mac, await fake.start(), FAKE_RELAY)
 
 
 def board_id(hass: HomeAssistant, board: FakeEsphomeDevice) -> str:

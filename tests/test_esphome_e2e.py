@@ -19,14 +19,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.sms_iot.const import DOMAIN
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from tools.dev_config import LED, MASTER, RELAY, sim_subentries
 
 from . import esphome_sim
 from .conftest import text_and_read
-from .fake_board import wait_for_state
+from .fake_board import async_add_esphome, wait_for_state
 
 pytestmark = pytest.mark.skipif(
     (reason := esphome_sim.unavailable_reason()) is not None, reason=reason or ""
@@ -51,20 +49,7 @@ async def esphome_entry(
     mock_bluetooth: None,
 ) -> MockConfigEntry:
     """Home Assistant's esphome integration connected to the simulated device."""
-    assert await async_setup_component(hass, "homeassistant", {})
-    entry = MockConfigEntry(
-        domain="esphome",
-        unique_id=esphome_sim.MAC,
-        data={
-            CONF_HOST: "127.0.0.1",
-            CONF_PORT: sim.port,
-            CONF_PASSWORD: "",
-            "noise_psk": "",
-        },
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await wait_for_state(hass, RELAY, "off")
+    entry = await async_add_esphome(hass, esphome_sim.MAC, sim.port, RELAY)
     assert hass.states.get(LED) is not None
     return entry
 
