@@ -39,6 +39,7 @@ from .conftest import (
     WEBHOOK_ID,
     Devices,
     SendSms,
+    message_text,
     post_signed,
     sign,
     sms_params,
@@ -297,3 +298,21 @@ async def test_secrets_not_logged(
     await send_sms("hello", STRANGER)
     for secret in ("0123456789abcdef0123456789abcdef", ALICE, STRANGER):
         assert secret not in caplog.text
+
+
+async def test_a_pin_typed_to_twilio_is_dropped_not_quoted(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, send_sms: SendSms
+) -> None:
+    """A number with a modem PIN that types it to the Twilio number too: never echoed."""
+    alice = setup_entry.subentries["num_alice"]
+    hass.config_entries.async_update_subentry(
+        setup_entry, alice, data={**alice.data, "pin": "4821"}
+    )
+    await hass.async_block_till_done()
+    status, twiml = await send_sms("4821 porch on")
+    assert (status, message_text(twiml)) == (200, "Porch: ON")
+    status, twiml = await send_sms("4821 nonsense")
+    assert "4821" not in twiml
+    assert "nonsense" in twiml
+    # Without the PIN the Twilio signature is the proof: the command runs as before.
+    assert message_text((await send_sms("porch off"))[1]) == "Porch: OFF"

@@ -112,10 +112,12 @@ class Inbox:
         number = self.config.numbers.get(message.sender)
         if number is None:
             return self._stranger(message, context)
-        if message.pin_required:
-            if (text := self._unlock(message, number)) is None:
+        if message.pin_required or number.pin is not None:
+            # A PIN typed out of habit where none is needed is dropped, never quoted back.
+            if (text := self._after_pin(message.text, number)) is not None:
+                message = replace(message, text=text)
+            elif message.pin_required:
                 return self._wrong_pin(message, context)
-            message = replace(message, text=text)
         if is_carrier_keyword(message.text):
             # The carrier and Twilio act on it; an answer would not be delivered anyway.
             self.counters["carrier_keyword"] += 1
@@ -171,9 +173,9 @@ class Inbox:
             return STRANGER_REFUSAL
         return ""
 
-    def _unlock(self, message: InboundMessage, number: AuthorizedNumber) -> str | None:
+    def _after_pin(self, text: str, number: AuthorizedNumber) -> str | None:
         """Return the text after the number's PIN, or None if the PIN is missing or wrong."""
-        pin, rest = [*message.text.split(maxsplit=1), "", ""][:2]
+        pin, rest = [*text.split(maxsplit=1), "", ""][:2]
         if number.pin is None or not hmac.compare_digest(
             pin.encode(), number.pin.encode()
         ):
