@@ -34,7 +34,7 @@ from custom_components.sms_iot.modem import board_name, modem_action
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import Context, EventOrigin, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
 from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
@@ -404,3 +404,27 @@ async def test_only_esphome_boards_with_send_sms_are_modems(
     service_device = modem_entry.runtime_data.service_device_id
     assert modem_action(hass, service_device) is None
     assert modem_action(hass, board_id(hass, board)) == "sms_iot_fake_send_sms"
+
+
+async def test_notify_entity_texts_through_the_board(
+    hass: HomeAssistant, modem_entry: MockConfigEntry, board: FakeEsphomeDevice
+) -> None:
+    """An entry without Twilio still gives each number a notify entity, sent by the board."""
+    (notify,) = [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(
+            er.async_get(hass), modem_entry.entry_id
+        )
+        if e.domain == "notify"
+        and e.unique_id.endswith(
+            modem_entry.runtime_data.config.numbers[ALICE].subentry_id
+        )
+    ]
+    await hass.services.async_call(
+        "notify",
+        "send_message",
+        {"entity_id": notify, "title": "Garage", "message": "Door open"},
+        blocking=True,
+    )
+    await board.wait_for_sms(1)
+    assert board.sent_sms == [(ALICE, "Garage\nDoor open")]
