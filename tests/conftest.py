@@ -51,6 +51,12 @@ from homeassistant.setup import async_setup_component
 from tools.dev_site.twilio_redirect import redirect_twilio
 from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
+from tools.fake_kore import (
+    STATE as KORE_STATE,
+    TOKEN_PATH as KORE_TOKEN_PATH,
+    FakeKoreState,
+    create_app as create_kore_app,
+)
 from tools.fake_twilio import STATE, FakeTwilioState, create_app
 
 from .fake_board import async_connect
@@ -369,6 +375,35 @@ async def board(
     yield fake
     await hass.config_entries.async_unload(entry.entry_id)
     await fake.stop()
+
+
+KORE_CLIENT_ID = "kore-client-" + "1" * 20
+KORE_CLIENT_SECRET = "kore-secret-" + "2" * 20
+
+
+@pytest.fixture
+async def kore_server(
+    socket_enabled: None, aiohttp_server: Any
+) -> AsyncGenerator[TestServer]:
+    """The fake KORE API on loopback, with sms_iot's KORE client pointed at it."""
+    state = FakeKoreState(KORE_CLIENT_ID, KORE_CLIENT_SECRET)
+    state.add_sim("barn-pump")
+    state.add_sim("gate")
+    server: TestServer = await aiohttp_server(create_kore_app(state))
+    base = str(server.make_url("")).rstrip("/")
+    with (
+        patch("custom_components.sms_iot.kore_client.API_URL", base),
+        patch(
+            "custom_components.sms_iot.kore_client.TOKEN_URL", base + KORE_TOKEN_PATH
+        ),
+    ):
+        yield server
+
+
+@pytest.fixture
+def kore(kore_server: TestServer) -> FakeKoreState:
+    """The fake KORE account: SIMs, commands, tokens, exchanges, failures to simulate."""
+    return kore_server.app[KORE_STATE]
 
 
 async def start_twilio_flow(hass: HomeAssistant) -> dict[str, Any]:

@@ -52,6 +52,7 @@ DEVICE_WAIT: Final = 5.0
 # How long a command that timed out is still watched for: a device may carry it out later.
 LATE_WINDOW: Final = 15 * 60.0
 TWILIO_TIMEOUT: Final = 10.0
+KORE_TIMEOUT: Final = 10.0
 DEDUPE_TTL: Final = 24 * 3600.0
 DEDUPE_MAX: Final = 5000
 STRANGER_REFUSAL_INTERVAL: Final = 24 * 3600.0
