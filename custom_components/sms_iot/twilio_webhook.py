@@ -6,7 +6,6 @@ from collections import Counter
 from functools import lru_cache, partial
 import logging
 import time
-from urllib.parse import parse_qsl
 
 from aiohttp import hdrs, web
 from multidict import MultiDict
@@ -21,7 +20,6 @@ from homeassistant.util import dt as dt_util
 from .const import (
     DOMAIN,
     EVENT_MESSAGE_STATUS,
-    MAX_BODY_BYTES,
     SIGNATURE_FAILURE_THRESHOLD,
     SIGNATURE_FAILURE_WINDOW,
 )
@@ -34,11 +32,11 @@ from .phone import mask_number
 from .repairs import SIGNATURE_FAILURES, issue_id
 from .twilio_client import is_messaging_service
 from .twilio_urls import signed_url
+from .webhook_body import read_form
 
 _LOGGER = logging.getLogger(__name__)
 
 TRANSPORT = "twilio"
-_FORM = "application/x-www-form-urlencoded"
 _REFUSAL_LOG_INTERVAL = 60.0
 
 
@@ -129,36 +127,6 @@ def _refuse(entry: SmsIotConfigEntry, status: int, reason: str) -> web.Response:
     return web.Response(status=status)
 
 
-async def _read_form(request: web.Request) -> MultiDict[str] | tuple[int, str]:
-    """Read the form Twilio posts, or say (status, reason) why it is refused."""
-    content_type = request.headers.get(hdrs.CONTENT_TYPE, "")
-    if content_type.split(";", 1)[0].strip().lower() != _FORM:
-        return 415, "content_type"
-    length = request.headers.get(hdrs.CONTENT_LENGTH, "0")
-    if not length.isdigit():
-        return 400, "malformed"
-    if int(length) > MAX_BODY_BYTES:
-        return 413, "too_large"
-    stream = request.content
-    body = bytearray()
-    # Chunked bodies carry no length: stop reading as soon as the cap is passed.
-    while chunk := await stream.read(MAX_BODY_BYTES + 1 - len(body)):
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return 413, "too_large"
-    try:
-        return MultiDict(
-            parse_qsl(
-                body.decode(),
-                keep_blank_values=True,
-                strict_parsing=True,
-                errors="strict",
-            )
-        )
-    except ValueError:
-        return 400, "malformed"
-
-
 def _status_callback(
     hass: HomeAssistant, entry: SmsIotConfigEntry, form: dict[str, str]
 ) -> web.Response:
@@ -217,7 +185,7 @@ async def async_handle_webhook(
     settings = twilio.settings
     if request.method != hdrs.METH_POST:
         return _refuse(entry, 405, "method")
-    params = await _read_form(request)
+    params = await read_form(request)
     if isinstance(params, tuple):
         return _refuse(entry, *params)
     if not twilio.signatures.valid(
