@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 import logging
+from typing import cast
 
 from aiohttp import web
 from aiohttp.hdrs import METH_GET, METH_HEAD, METH_POST, METH_PUT
@@ -28,14 +29,18 @@ from .const import (
 from .dedupe import MessageMemory, store
 from .entity import service_device_info
 from .inbox import Inbox
+from .kore import async_connect_kore
+from .kore_webhook import async_handle_kore_webhook
 from .migration import async_migrate_entry as async_migrate_entry
 from .models import (
+    KoreLink,
     Sender,
     SmsIotConfigEntry,
     SmsIotData,
     TwilioLink,
     TwilioSettings,
     build_config,
+    kore_settings,
     twilio_settings,
 )
 from .modem import Modem, board_name, modem_action
@@ -59,10 +64,13 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:
     """Set up SMS IoT from a config entry."""
-    twilio = None
+    twilio = kore = None
     if (settings := twilio_settings(entry)) is not None:
         _async_register_webhook(hass, entry)
         twilio = await _async_connect_twilio(hass, entry, settings)
+    elif (kore_config := kore_settings(entry)) is not None:
+        _async_register_webhook(hass, entry)
+        kore = await async_connect_kore(hass, entry, kore_config)
     else:
         _check_modem(hass, entry)
     # Created before the platforms: each number's device links to it by its id.
@@ -87,8 +95,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         service_device_id=service.id,
         inbox=inbox,
         twilio=twilio,
+        kore=kore,
         modem=modem,
-        senders=tuple(filter(None, routes[config.route])),
+        senders=tuple(filter(None, routes.get(config.route, ()))),
         refusals=RefusalLog(),
     )
     if modem is not None:
@@ -188,9 +197,13 @@ async def _async_handle(
     request: web.Request,
 ) -> web.Response:
     """Route a webhook call to the entry's handler, or answer 503 while it is not loaded."""
-    if entry.state is ConfigEntryState.LOADED and (twilio := entry.runtime_data.twilio):
+    if entry.state is ConfigEntryState.LOADED:
         not_loaded.logged = False
-        return await async_handle_webhook(hass, entry, twilio, request)
+        if twilio := entry.runtime_data.twilio:
+            return await async_handle_webhook(hass, entry, twilio, request)
+        # Only Twilio and KORE entries register the webhook.
+        kore = cast(KoreLink, entry.runtime_data.kore)
+        return await async_handle_kore_webhook(hass, entry, kore, request)
     if not not_loaded.logged:
         not_loaded.logged = True
         _LOGGER.warning(

@@ -16,12 +16,25 @@ DEFAULT_RATE_LIMIT: Final = 10
 CONF_HOURLY_CAP: Final = "hourly_cap"
 DEFAULT_HOURLY_CAP: Final = 30
 
+# KORE Programmable Wireless (SIM commands).
+CONF_KORE_CLIENT_ID: Final = "kore_client_id"
+CONF_KORE_CLIENT_SECRET: Final = "kore_client_secret"
+CONF_KORE_SECRET: Final = "kore_webhook_secret"
+CONF_KORE_UNSIGNED: Final = "kore_accept_unsigned"
+CONF_SIM_SID: Final = "sim_sid"
+SUBENTRY_SIM: Final = "sim"
+EVENT_SIM_COMMAND: Final = "sms_iot_sim_command"
+KORE_MAX_TEXT: Final = 160
+KORE_MAX_BINARY: Final = 140
+
 # The ESPHome board with a GSM modem, and which way outbound texts go.
 CONF_MODEM_DEVICE: Final = "modem_device"
 CONF_ROUTE: Final = "route"
 ROUTE_TWILIO: Final = "twilio"
 ROUTE_MODEM: Final = "modem"
 ROUTE_TWILIO_THEN_MODEM: Final = "twilio_then_modem"
+# A KORE entry texts SIMs with commands, not phones.
+ROUTE_NONE: Final = "none"
 MODEM_EVENT: Final = "esphome.sms_received"
 MODEM_ACTION: Final = "send_sms"
 # Parts of a long text reach the modem one by one; a full part waits this long for the next.

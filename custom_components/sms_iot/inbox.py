@@ -53,6 +53,8 @@ class InboundMessage:
     # The transport cannot prove the sender (a GSM sender id can be spoofed): the text must
     # start with the number's PIN.
     pin_required: bool = False
+    # The sender is a SIM (by its sid), not a phone number.
+    from_sim: bool = False
 
 
 class Inbox:
@@ -109,7 +111,8 @@ class Inbox:
         """Authorize the sender, run the commands and return the reply text."""
         deadline = time.monotonic() + REPLY_BUDGET
         context = Context()
-        number = self.config.numbers.get(message.sender)
+        senders = self.config.sims if message.from_sim else self.config.numbers
+        number = senders.get(message.sender)
         if number is None:
             return self._stranger(message, context)
         if message.pin_required or number.pin is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.const import CONF_ENTITY_ID
 from homeassistant.exceptions import HomeAssistantError
 
@@ -17,6 +17,9 @@ from .const import (
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
     CONF_HOURLY_CAP,
+    CONF_KORE_CLIENT_ID,
+    CONF_KORE_SECRET,
+    CONF_KORE_UNSIGNED,
     CONF_MODEM_DEVICE,
     CONF_NUMBER,
     CONF_PERMISSION,
@@ -25,20 +28,24 @@ from .const import (
     CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
     CONF_ROUTE,
+    CONF_SIM_SID,
     CONF_TWILIO_NUMBER,
     DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
     PERMISSION_CONTROL,
     ROUTE_MODEM,
+    ROUTE_NONE,
     ROUTE_TWILIO,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
+    SUBENTRY_SIM,
 )
 from .limits import SlidingWindow
 from .message_status import MessageStatuses
 
 if TYPE_CHECKING:
     from .inbox import Inbox
+    from .kore_client import KoreClient
     from .modem import Modem
     from .twilio_client import TwilioClient
     from .twilio_webhook import RefusalLog, SignatureWatch
@@ -85,6 +92,16 @@ class TwilioSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class KoreSettings:
+    """The KORE account's API client, callback URL and how callbacks are authenticated."""
+
+    client_id: str
+    public_url: str
+    webhook_secret: str
+    accept_unsigned: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SmsIotConfig:
     """Frozen view of the entry's configuration, rebuilt when it changes."""
 
@@ -94,6 +111,8 @@ class SmsIotConfig:
     rate_limit: int
     hourly_cap: int
     numbers: MappingProxyType[str, AuthorizedNumber]
+    # SIMs allowed to send commands, by SIM sid: the same permission model as numbers.
+    sims: MappingProxyType[str, AuthorizedNumber]
     devices: tuple[Device, ...]
     by_name: MappingProxyType[str, Device]
 
@@ -110,6 +129,7 @@ class SmsIotData:
     service_device_id: str
     inbox: Inbox
     twilio: TwilioLink | None
+    kore: KoreLink | None
     modem: Modem | None
     # The ways out, in the order the route tries them (never empty).
     senders: tuple[Sender, ...]
@@ -125,6 +145,14 @@ class TwilioLink:
     settings: TwilioSettings
     client: TwilioClient
     signatures: SignatureWatch
+
+
+@dataclass(slots=True)
+class KoreLink:
+    """The KORE side of an entry: settings and REST client."""
+
+    settings: KoreSettings
+    client: KoreClient
 
 
 class SenderUnavailableError(HomeAssistantError):
@@ -157,6 +185,50 @@ def twilio_settings(entry: ConfigEntry) -> TwilioSettings | None:
     )
 
 
+def kore_settings(entry: ConfigEntry) -> KoreSettings | None:
+    """Return the entry's KORE settings, or None for an entry without KORE."""
+    if CONF_KORE_CLIENT_ID not in entry.data:
+        return None
+    return KoreSettings(
+        client_id=entry.data[CONF_KORE_CLIENT_ID],
+        public_url=entry.data[CONF_PUBLIC_URL],
+        webhook_secret=entry.data.get(CONF_KORE_SECRET) or "",
+        accept_unsigned=bool(entry.data.get(CONF_KORE_UNSIGNED)),
+    )
+
+
+def _identities(
+    entry: ConfigEntry, subentry_type: str, key: str, devices: dict[str, Device]
+) -> dict[str, AuthorizedNumber]:
+    """Return the authorized numbers (or SIMs) of an entry by their identity."""
+    return {
+        subentry.data[key]: _authorized(subentry, subentry.data[key], devices)
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == subentry_type
+    }
+
+
+def _authorized(
+    subentry: ConfigSubentry, identity: str, devices: dict[str, Device]
+) -> AuthorizedNumber:
+    """Return who an authorized number or SIM is and what it may do."""
+    allowed = subentry.data.get(CONF_DEVICES) or list(devices)
+    permitted = tuple(devices[d] for d in allowed if d in devices)
+    default_id = subentry.data.get(CONF_DEFAULT_DEVICE)
+    default = devices.get(default_id) if default_id else None
+    if default is None and len(permitted) == 1:
+        default = permitted[0]
+    return AuthorizedNumber(
+        subentry_id=subentry.subentry_id,
+        name=subentry.title,
+        number=identity,
+        can_control=subentry.data[CONF_PERMISSION] == PERMISSION_CONTROL,
+        devices=permitted,
+        default_device=default if default in permitted else None,
+        pin=subentry.data.get(CONF_PIN) or None,
+    )
+
+
 def build_config(entry: ConfigEntry) -> SmsIotConfig:
     """Build the frozen configuration view from the entry and its subentries."""
     devices = {
@@ -169,28 +241,12 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
         for subentry in entry.subentries.values()
         if subentry.subentry_type == SUBENTRY_DEVICE
     }
-    numbers: dict[str, AuthorizedNumber] = {}
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type != SUBENTRY_NUMBER:
-            continue
-        allowed = subentry.data.get(CONF_DEVICES) or list(devices)
-        permitted = tuple(devices[d] for d in allowed if d in devices)
-        default_id = subentry.data.get(CONF_DEFAULT_DEVICE)
-        default = devices.get(default_id) if default_id else None
-        if default is None and len(permitted) == 1:
-            default = permitted[0]
-        number = subentry.data[CONF_NUMBER]
-        numbers[number] = AuthorizedNumber(
-            subentry_id=subentry.subentry_id,
-            name=subentry.title,
-            number=number,
-            can_control=subentry.data[CONF_PERMISSION] == PERMISSION_CONTROL,
-            devices=permitted,
-            default_device=default if default in permitted else None,
-            pin=subentry.data.get(CONF_PIN) or None,
-        )
+    numbers = _identities(entry, SUBENTRY_NUMBER, CONF_NUMBER, devices)
+    sims = _identities(entry, SUBENTRY_SIM, CONF_SIM_SID, devices)
     modem_device = entry.options.get(CONF_MODEM_DEVICE) or None
-    if CONF_ACCOUNT_SID not in entry.data:
+    if CONF_KORE_CLIENT_ID in entry.data:
+        route = ROUTE_NONE
+    elif CONF_ACCOUNT_SID not in entry.data:
         route = ROUTE_MODEM
     elif modem_device is None:
         route = ROUTE_TWILIO
@@ -203,6 +259,7 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
         rate_limit=int(entry.options.get(CONF_RATE_LIMIT, DEFAULT_RATE_LIMIT)),
         hourly_cap=int(entry.options.get(CONF_HOURLY_CAP, DEFAULT_HOURLY_CAP)),
         numbers=MappingProxyType(numbers),
+        sims=MappingProxyType(sims),
         devices=tuple(devices.values()),
         # Names win over aliases; the device flow keeps both unique anyway.
         by_name=MappingProxyType(

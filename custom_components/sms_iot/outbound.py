@@ -49,6 +49,12 @@ async def async_send(
     """Send a message to each recipient; return what was accepted, part by part, and how."""
     data = entry.runtime_data
     media = media_urls or []
+    if not data.senders:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_cannot_text",
+            translation_placeholders={"title": entry.title},
+        )
     first = data.senders[0]
     if media and not first.media:
         raise ServiceValidationError(

@@ -12,6 +12,7 @@ from .const import CONF_PUBLIC_URL, DOMAIN, SIGNATURE_FAILURE_THRESHOLD
 SIGNATURE_FAILURES = "signature_failures"
 HOURLY_CAP = "hourly_cap"
 PIN_FAILURES = "pin_failures"
+KORE_UNSIGNED = "kore_unsigned"
 
 
 def issue_id(kind: str, entry_id: str) -> str:
@@ -22,7 +23,7 @@ def issue_id(kind: str, entry_id: str) -> str:
 @callback
 def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Delete every issue of an entry: their causes end with its run."""
-    for kind in (SIGNATURE_FAILURES, HOURLY_CAP, PIN_FAILURES):
+    for kind in (SIGNATURE_FAILURES, HOURLY_CAP, PIN_FAILURES, KORE_UNSIGNED):
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry_id))
 
 
