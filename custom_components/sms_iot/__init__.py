@@ -20,6 +20,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import (
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
+    CONF_KORE_CLIENT_SECRET,
     CONF_MODEM_DEVICE,
     DOMAIN,
     ROUTE_MODEM,
@@ -30,6 +31,8 @@ from .dedupe import MessageMemory, store
 from .entity import service_device_info
 from .inbox import Inbox
 from .kore import async_connect_kore
+from .kore_client import KoreClient
+from .kore_sims import async_give_back
 from .kore_webhook import async_handle_kore_webhook
 from .migration import async_migrate_entry as async_migrate_entry
 from .models import (
@@ -152,6 +155,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> N
     """Delete the entry's webhook, dedupe memory, repairs and the cloudhook made for it."""
     if CONF_WEBHOOK_ID in entry.data:
         ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    if (kore := kore_settings(entry)) is not None:
+        client = KoreClient(hass, kore.client_id, entry.data[CONF_KORE_CLIENT_SECRET])
+        await async_give_back(hass, entry.entry_id, client, set())
     await store(hass, entry.entry_id).async_remove()
     async_delete_issues(hass, entry.entry_id)
     if entry.data.get(CONF_CLOUDHOOK) and "cloud" in hass.config.components:

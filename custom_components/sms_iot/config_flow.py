@@ -41,6 +41,10 @@ from .const import (
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
     CONF_HOURLY_CAP,
+    CONF_KORE_CLIENT_ID,
+    CONF_KORE_CLIENT_SECRET,
+    CONF_KORE_SECRET,
+    CONF_KORE_UNSIGNED,
     CONF_MODEM_DEVICE,
     CONF_PUBLIC_URL,
     CONF_RATE_LIMIT,
@@ -55,9 +59,12 @@ from .const import (
     ROUTE_TWILIO_THEN_MODEM,
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
+    SUBENTRY_SIM,
 )
+from .kore_client import KoreAuthError, KoreClient, KoreError
 from .modem import board_name, modem_devices
 from .phone import to_e164
+from .sim_flow import SimFlow
 from .subentry_flow import AuthorizedNumberFlow, DeviceFlow
 from .twilio_client import (
     TwilioAuthError,
@@ -93,6 +100,14 @@ _CREDENTIALS_SCHEMA = vol.Schema(
 )
 
 
+_KORE_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_KORE_CLIENT_ID): _TEXT,
+        vol.Required(CONF_KORE_CLIENT_SECRET): _PASSWORD,
+        vol.Optional(CONF_KORE_SECRET): _PASSWORD,
+        vol.Optional(CONF_KORE_UNSIGNED, default=False): BooleanSelector(),
+    }
+)
 _RECONFIGURE_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_AUTH_TOKEN): _PASSWORD,
@@ -150,6 +165,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Initialize the flow."""
         self._data: dict[str, Any] = {}
+        self._title = ""
         # A cloudhook this flow created and no entry owns yet.
         self._cloudhook: str | None = None
 
@@ -164,7 +180,9 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Return the subentry types: authorized numbers and devices."""
+        """Return the subentry types: devices, and numbers (or SIMs for KORE) that use them."""
+        if CONF_KORE_CLIENT_ID in config_entry.data:
+            return {SUBENTRY_SIM: SimFlow, SUBENTRY_DEVICE: DeviceFlow}
         return {SUBENTRY_NUMBER: AuthorizedNumberFlow, SUBENTRY_DEVICE: DeviceFlow}
 
     async def _async_check(
@@ -222,7 +240,49 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask which way texts arrive: Twilio, or an ESPHome board with a GSM modem."""
-        return self.async_show_menu(step_id="user", menu_options=["twilio", "modem"])
+        return self.async_show_menu(
+            step_id="user", menu_options=["twilio", "kore", "modem"]
+        )
+
+    async def async_step_kore(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the KORE API client and the webhook signing secret; check them."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            client_id = user_input[CONF_KORE_CLIENT_ID].strip()
+            await self.async_set_unique_id(f"kore_{client_id}")
+            self._abort_if_unique_id_configured()
+            secret = user_input.get(CONF_KORE_SECRET, "").strip()
+            unsigned = bool(user_input.get(CONF_KORE_UNSIGNED))
+            if not secret and not unsigned:
+                errors[CONF_KORE_SECRET] = "kore_secret_required"
+            else:
+                await _async_check_kore(
+                    self.hass, client_id, user_input[CONF_KORE_CLIENT_SECRET], errors
+                )
+            if not errors:
+                self._data = {
+                    CONF_KORE_CLIENT_ID: client_id,
+                    CONF_KORE_CLIENT_SECRET: user_input[CONF_KORE_CLIENT_SECRET],
+                    CONF_KORE_SECRET: secret,
+                    CONF_KORE_UNSIGNED: unsigned and not secret,
+                }
+                self._title = f"KORE {client_id}"
+                return await self.async_step_kore_webhook()
+        return self.async_show_form(
+            step_id="kore",
+            data_schema=self.add_suggested_values_to_schema(
+                _KORE_SCHEMA, _without_secrets(user_input)
+            ),
+            errors=errors,
+        )
+
+    async def async_step_kore_webhook(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the callback URL KORE will call (HTTPS only: KORE refuses plain http)."""
+        return await self._async_webhook_step("kore_webhook", user_input)
 
     async def async_step_modem(
         self, user_input: dict[str, Any] | None = None
@@ -264,6 +324,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                     CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN],
                     CONF_TWILIO_NUMBER: twilio_number,
                 }
+                self._title = twilio_number
                 return await self.async_step_webhook()
         return self.async_show_form(
             step_id="twilio",
@@ -305,6 +366,12 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the webhook URL to paste into Twilio and let the user correct it."""
+        return await self._async_webhook_step("webhook", user_input)
+
+    async def _async_webhook_step(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Show the public webhook URL, let the user correct it, then create the entry."""
         errors: dict[str, str] = {}
         if user_input is None:
             self._data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
@@ -314,12 +381,18 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
             error = public_url_error(
                 default, self._data[CONF_WEBHOOK_ID], self._cloudhook
             )
+            if (
+                error is None
+                and step_id == "kore_webhook"
+                and not default.startswith("https://")
+            ):
+                error = "url_https_only"
             if error is None:
                 uses_cloudhook = default == self._cloudhook
                 if uses_cloudhook:
                     self._cloudhook = None  # the entry owns it now
                 return self.async_create_entry(
-                    title=self._data[CONF_TWILIO_NUMBER],
+                    title=self._title,
                     data={
                         **self._data,
                         CONF_PUBLIC_URL: default,
@@ -329,7 +402,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
             errors[CONF_PUBLIC_URL] = error
         return self.async_show_form(
-            step_id="webhook",
+            step_id=step_id,
             data_schema=_url_schema(default),
             errors=errors,
             description_placeholders={
@@ -359,8 +432,10 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the new auth token."""
+        """Ask for the new auth token (Twilio) or client secret (KORE)."""
         entry = self._get_reauth_entry()
+        if CONF_KORE_CLIENT_ID in entry.data:
+            return await self.async_step_kore_reauth(user_input)
         errors: dict[str, str] = {}
         if user_input is not None:
             await self._async_check(
@@ -378,6 +453,33 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=vol.Schema({vol.Required(CONF_AUTH_TOKEN): _PASSWORD}),
             errors=errors,
             description_placeholders={"account_sid": entry.data[CONF_ACCOUNT_SID]},
+        )
+
+    async def async_step_kore_reauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the KORE client secret KORE accepts now."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            await _async_check_kore(
+                self.hass,
+                entry.data[CONF_KORE_CLIENT_ID],
+                user_input[CONF_KORE_CLIENT_SECRET],
+                errors,
+            )
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={
+                        CONF_KORE_CLIENT_SECRET: user_input[CONF_KORE_CLIENT_SECRET]
+                    },
+                )
+        return self.async_show_form(
+            step_id="kore_reauth",
+            data_schema=vol.Schema({vol.Required(CONF_KORE_CLIENT_SECRET): _PASSWORD}),
+            errors=errors,
+            description_placeholders={"client_id": entry.data[CONF_KORE_CLIENT_ID]},
         )
 
     async def async_step_reconfigure(
@@ -425,6 +527,29 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 ),
             },
         )
+
+
+async def _async_check_kore(
+    hass: HomeAssistant, client_id: str, client_secret: str, errors: dict[str, str]
+) -> None:
+    """Fetch a KORE token with the credentials, filling errors by field."""
+    try:
+        await KoreClient(hass, client_id, client_secret).async_verify()
+    except KoreAuthError:
+        errors[CONF_KORE_CLIENT_SECRET] = "invalid_auth"
+    except KoreError:
+        errors["base"] = "cannot_connect"
+
+
+def _without_secrets(user_input: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return the form input to show again, without what must not be sent back."""
+    if user_input is None:
+        return None
+    return {
+        k: v
+        for k, v in user_input.items()
+        if k not in (CONF_KORE_CLIENT_SECRET, CONF_KORE_SECRET)
+    }
 
 
 def _free_modems(hass: HomeAssistant, entries: list[ConfigEntry]) -> dict[str, str]:
@@ -485,7 +610,7 @@ class SmsIotOptionsFlow(OptionsFlow):
                     translation_key=CONF_ROUTE,
                 )
             )
-        else:
+        elif CONF_KORE_CLIENT_ID not in entry.data:
             fields[vol.Required(CONF_MODEM_DEVICE)] = _modem_selector(modems)
         return self.async_show_form(
             step_id="init",

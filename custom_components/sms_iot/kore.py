@@ -6,8 +6,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import issue_registry as ir
 
-from .const import CONF_KORE_CLIENT_SECRET, DOMAIN
+from .const import CONF_KORE_CLIENT_SECRET, CONF_SIM_SID, DOMAIN, SUBENTRY_SIM
 from .kore_client import KoreAuthError, KoreClient, KoreError
+from .kore_sims import async_give_back
 from .models import KoreLink, KoreSettings, SmsIotConfigEntry
 from .repairs import KORE_UNSIGNED, issue_id
 
@@ -27,6 +28,13 @@ async def async_connect_kore(
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="kore_cannot_connect"
         ) from err
+    # SIMs removed since the last start get their own callback back.
+    sims = {
+        s.data[CONF_SIM_SID]
+        for s in entry.subentries.values()
+        if s.subentry_type == SUBENTRY_SIM
+    }
+    await async_give_back(hass, entry.entry_id, client, sims)
     unsigned = issue_id(KORE_UNSIGNED, entry.entry_id)
     if settings.accept_unsigned and not settings.webhook_secret:
         # Stays as long as callbacks are accepted without a signature.

@@ -40,7 +40,7 @@ _DEVICE_DOMAINS = ["light", "switch"]
 _PIN = re.compile(r"[0-9]{4,8}")
 
 
-class _SubentryFlow(ConfigSubentryFlow):
+class SubentryFlowBase(ConfigSubentryFlow):
     """Shared add/reconfigure plumbing for both subentry types."""
 
     async def async_step_user(
@@ -99,7 +99,7 @@ class _SubentryFlow(ConfigSubentryFlow):
         raise NotImplementedError
 
 
-class AuthorizedNumberFlow(_SubentryFlow):
+class AuthorizedNumberFlow(SubentryFlowBase):
     """Add or edit a phone number allowed to text commands."""
 
     async def _async_form(
@@ -110,16 +110,13 @@ class AuthorizedNumberFlow(_SubentryFlow):
         devices = self._siblings(SUBENTRY_DEVICE)
         if user_input is not None:
             number = to_e164(user_input[CONF_NUMBER], self.hass.config.country)
-            allowed = user_input.get(CONF_DEVICES) or []
-            default = user_input.get(CONF_DEFAULT_DEVICE)
+            permission = permission_data(user_input, errors)
             if number is None:
                 errors[CONF_NUMBER] = "invalid_number"
             elif any(
                 s.data[CONF_NUMBER] == number for s in self._siblings(SUBENTRY_NUMBER)
             ):
                 errors[CONF_NUMBER] = "number_exists"
-            if default and allowed and default not in allowed:
-                errors[CONF_DEFAULT_DEVICE] = "default_not_allowed"
             pin = user_input.get(CONF_PIN, "").strip()
             if pin and not _PIN.fullmatch(pin):
                 errors[CONF_PIN] = "invalid_pin"
@@ -128,9 +125,7 @@ class AuthorizedNumberFlow(_SubentryFlow):
                     user_input[CONF_NAME].strip() or number,
                     {
                         CONF_NUMBER: number,
-                        CONF_PERMISSION: user_input[CONF_PERMISSION],
-                        CONF_DEVICES: allowed,
-                        CONF_DEFAULT_DEVICE: default,
+                        **permission,
                         # Never sent back to the form: left empty, the PIN stays.
                         CONF_PIN: pin or self._stored_pin(),
                     },
@@ -156,21 +151,30 @@ class AuthorizedNumberFlow(_SubentryFlow):
 
 def _number_schema(devices: list[Any]) -> vol.Schema:
     """Return the authorized-number form; device choices only when there are devices."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME): TextSelector(),
+            vol.Required(CONF_NUMBER): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.TEL)
+            ),
+            **permission_fields(devices),
+            vol.Optional(CONF_PIN): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.PASSWORD)
+            ),
+        }
+    )
+
+
+def permission_fields(devices: list[Any]) -> dict[vol.Marker, Any]:
+    """Return what a number or SIM may do: permission, devices, default device."""
     options = [SelectOptionDict(value=s.subentry_id, label=s.title) for s in devices]
     fields: dict[vol.Marker, Any] = {
-        vol.Required(CONF_NAME): TextSelector(),
-        vol.Required(CONF_NUMBER): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.TEL)
-        ),
         vol.Required(CONF_PERMISSION, default=PERMISSION_CONTROL): SelectSelector(
             SelectSelectorConfig(
                 options=[PERMISSION_CONTROL, PERMISSION_STATUS_ONLY],
                 translation_key=CONF_PERMISSION,
                 mode=SelectSelectorMode.LIST,
             )
-        ),
-        vol.Optional(CONF_PIN): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.PASSWORD)
         ),
     }
     if options:
@@ -180,10 +184,25 @@ def _number_schema(devices: list[Any]) -> vol.Schema:
         fields[vol.Optional(CONF_DEFAULT_DEVICE)] = SelectSelector(
             SelectSelectorConfig(options=options)
         )
-    return vol.Schema(fields)
+    return fields
 
 
-class DeviceFlow(_SubentryFlow):
+def permission_data(
+    user_input: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    """Return the permission part of a number's or SIM's data; fill errors if impossible."""
+    allowed = user_input.get(CONF_DEVICES) or []
+    default = user_input.get(CONF_DEFAULT_DEVICE)
+    if default and allowed and default not in allowed:
+        errors[CONF_DEFAULT_DEVICE] = "default_not_allowed"
+    return {
+        CONF_PERMISSION: user_input[CONF_PERMISSION],
+        CONF_DEVICES: allowed,
+        CONF_DEFAULT_DEVICE: default,
+    }
+
+
+class DeviceFlow(SubentryFlowBase):
     """Add or edit a light or switch that can be controlled by SMS."""
 
     async def _async_form(
