@@ -6,8 +6,10 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass
 from http import HTTPStatus
 import itertools
+import secrets
 from typing import Any
 from unittest.mock import MagicMock, patch
+from urllib.parse import urlencode
 import xml.etree.ElementTree as ET
 
 from aiohttp import ClientResponse
@@ -42,6 +44,7 @@ from custom_components.sms_iot.const import (
     DOMAIN,
     PERMISSION_STATUS_ONLY,
 )
+from custom_components.sms_iot.kore_signature import kore_signature
 from custom_components.sms_iot.twilio_client import SentMessage
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_WEBHOOK_ID, MAJOR_VERSION, MINOR_VERSION
@@ -49,7 +52,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from tools.dev_site.twilio_redirect import redirect_twilio
-from tools.entries import device_subentry, number_subentry
+from tools.entries import device_subentry, number_subentry, sim_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 from tools.fake_kore import (
     STATE as KORE_STATE,
@@ -406,13 +409,100 @@ def kore(kore_server: TestServer) -> FakeKoreState:
     return kore_server.app[KORE_STATE]
 
 
+KORE_WEBHOOK_ID = "4b0e2d3c4b5a69788796a5b4c3d2e1f0"
+KORE_PUBLIC_URL = f"https://example.duckdns.org/api/webhook/{KORE_WEBHOOK_ID}"
+KORE_HOOK = f"/api/webhook/{KORE_WEBHOOK_ID}"
+KORE_SECRET = "whsec-" + "3" * 26
+
+
+def kore_config_entry(kore: FakeKoreState, **data: Any) -> MockConfigEntry:
+    """A KORE entry: the Porch switch and the Kitchen light, the SIM barn-pump."""
+    pump = kore.find_sim("barn-pump")
+    assert pump is not None
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id="01KBSMSIOT0000000000000002",
+        minor_version=2,
+        title=f"KORE {KORE_CLIENT_ID}",
+        unique_id=f"kore_{KORE_CLIENT_ID}",
+        data={
+            "kore_client_id": KORE_CLIENT_ID,
+            "kore_client_secret": KORE_CLIENT_SECRET,
+            "kore_webhook_secret": KORE_SECRET,
+            "kore_accept_unsigned": False,
+            CONF_WEBHOOK_ID: KORE_WEBHOOK_ID,
+            CONF_PUBLIC_URL: KORE_PUBLIC_URL,
+            CONF_CLOUDHOOK: False,
+        }
+        | data,
+        subentries_data=[
+            device_subentry("Porch", "switch.porch", ["pump"], "dev_porch"),
+            device_subentry("Kitchen", "light.kitchen", subentry_id="dev_kitchen"),
+            sim_subentry("barn-pump", pump["sid"], subentry_id="sim_pump"),
+        ],
+    )
+
+
+@pytest.fixture
+async def kore_entry(
+    hass: HomeAssistant, kore: FakeKoreState, devices: Devices
+) -> MockConfigEntry:
+    """The KORE entry, set up against the fake KORE API."""
+    entry = kore_config_entry(kore)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def post_kore(
+    client: TestClient[Any, Any],
+    form: dict[str, str],
+    *,
+    secret: str = KORE_SECRET,
+    sign_url: str | None = None,
+    token: str | None = None,
+    query: str = "",
+) -> ClientResponse:
+    """Post a form to the KORE webhook signed the way KORE signs it."""
+    body = urlencode(form).encode()
+    url = sign_url or (f"{KORE_PUBLIC_URL}?{query}" if query else KORE_PUBLIC_URL)
+    return await client.post(
+        f"{KORE_HOOK}?{query}" if query else KORE_HOOK,
+        data=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "kore-signature": kore_signature(secret, "POST", url, body)
+            if secret
+            else "",
+            "kore-idempotency-token": token or secrets.token_hex(16),
+            "User-Agent": "KoreProxy/1.1",
+        },
+    )
+
+
+def sim_command(sim_sid: str, command: str, mode: str = "text") -> dict[str, str]:
+    """Return the form KORE posts for a command a SIM sent."""
+    return {
+        "CommandSid": f"DC{secrets.token_hex(16)}",
+        "AccountSid": "AC" + "0" * 32,
+        "SimSid": sim_sid,
+        "SimUniqueName": "barn-pump",
+        "Command": command,
+        "CommandMode": mode,
+        "Status": "received",
+        "Direction": "from_sim",
+        "ApiVersion": "v1",
+    }
+
+
 async def start_twilio_flow(hass: HomeAssistant) -> dict[str, Any]:
     """Start the config flow and pick Twilio from its menu."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["twilio", "modem"]
+    assert result["menu_options"] == ["twilio", "kore", "modem"]
     return dict(
         await hass.config_entries.flow.async_configure(
             result["flow_id"], {"next_step_id": "twilio"}

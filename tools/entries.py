@@ -71,6 +71,30 @@ def number_subentry(
     return subentry
 
 
+def sim_subentry(
+    title: str,
+    sim_sid: str,
+    permission: str = "control",
+    devices: Iterable[str] = (),
+    subentry_id: str | None = None,
+) -> ConfigSubentryData:
+    """Return a KORE SIM subentry."""
+    subentry = ConfigSubentryData(
+        subentry_type="sim",
+        title=title,
+        unique_id=sim_sid,
+        data={
+            "sim_sid": sim_sid,
+            "permission": permission,
+            "devices": list(devices),
+            "default_device": None,
+        },
+    )
+    if subentry_id:
+        subentry["subentry_id"] = subentry_id
+    return subentry
+
+
 def sms_iot_data(
     account_sid: str, auth_token: str, sender: str, webhook_id: str, public_url: str
 ) -> dict[str, Any]:
