@@ -399,6 +399,8 @@ async def kore_server(
         patch(
             "custom_components.sms_iot.kore_client.TOKEN_URL", base + KORE_TOKEN_PATH
         ),
+        # Retries still happen, without the real backoff.
+        patch("custom_components.sms_iot.kore_client._BACKOFF", 0),
     ):
         yield server
 

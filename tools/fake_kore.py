@@ -8,6 +8,7 @@ and can be told to fail: refuse tokens, expire them, answer 429/5xx.
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import itertools
@@ -46,9 +47,9 @@ class FakeKoreState:
     tokens: set[str] = field(default_factory=set)
     token_requests: int = 0
     expires_in: int = 3600
-    failures: list[int] = field(
-        default_factory=list
-    )  # statuses to answer next, in order
+    # Statuses to answer the next requests with, in order.
+    failures: list[int] = field(default_factory=list)
+    delay: float = 0.0  # seconds before answering
     exchanges: list[Exchange] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -89,6 +90,8 @@ def create_app(state: FakeKoreState) -> web.Application:
     @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
         body = await request.read()
+        if state.delay:
+            await asyncio.sleep(state.delay)
         if state.failures:
             response: web.StreamResponse = _error(state.failures.pop(0), "failure")
         elif request.path != TOKEN_PATH and (

@@ -13,7 +13,7 @@ from homeassistant.helpers.selector import (
 
 from .compat import vol
 from .const import CONF_SIM_SID, SUBENTRY_DEVICE, SUBENTRY_SIM
-from .kore_client import KoreError
+from .kore_client import KoreError, Sim
 from .kore_sims import async_take_over
 from .models import KoreLink, SmsIotConfigEntry
 from .subentry_flow import SubentryFlowBase, permission_data, permission_fields
@@ -21,6 +21,8 @@ from .subentry_flow import SubentryFlowBase, permission_data, permission_fields
 
 class SimFlow(SubentryFlowBase):
     """Add a SIM of the KORE account (its callback then points here) or edit what it may do."""
+
+    _free: dict[str, Sim] | None = None
 
     def _kore(self) -> KoreLink | None:
         """Return the loaded entry's KORE side (SIMs are listed through its client)."""
@@ -50,12 +52,15 @@ class SimFlow(SubentryFlowBase):
                         str(subentry.unique_id),
                     )
             return self._show(step_id, fields, user_input or self._current(), errors)
-        try:
+        if self._free is None:
+            # Listed once per flow: the form's choices are what the answer is checked against.
+            try:
+                sims = await kore.client.async_list_sims()
+            except KoreError:
+                return self.async_abort(reason="cannot_connect")
             taken = {s.data[CONF_SIM_SID] for s in self._siblings(SUBENTRY_SIM)}
-            sims = {s.sid: s for s in await kore.client.async_list_sims()}
-        except KoreError:
-            return self.async_abort(reason="cannot_connect")
-        free = {sid: sim for sid, sim in sims.items() if sid not in taken}
+            self._free = {s.sid: s for s in sims if s.sid not in taken}
+        free = self._free
         if not free:
             return self.async_abort(reason="no_sims")
         if user_input is not None:
