@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from custom_components.sms_iot import kore_client
 from custom_components.sms_iot.kore_client import KoreClient
 from homeassistant.core import HomeAssistant
 from tools.fake_kore import TOKEN_PATH, Exchange, FakeKoreState
@@ -65,6 +66,13 @@ async def test_client_and_fake_follow_kore_specs(
     await client.async_send_command(
         sims[1].sid, "AQID", "binary", False, "https://example.com/hook?kind=status"
     )
+    token = next(iter(kore.tokens))
+    listed = await client._session.get(
+        kore_client.API_URL + "/v1/Commands",
+        params={"Sim": "barn-pump"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert [c["command"] for c in (await listed.json())["commands"]] == ["Pump: ON"]
     paths = [(e.method, e.path.split("/DE")[0]) for e in kore.exchanges]
     assert paths == [
         ("POST", TOKEN_PATH),
@@ -73,6 +81,7 @@ async def test_client_and_fake_follow_kore_specs(
         ("POST", "/v1/Sims"),
         ("POST", "/v1/Commands"),
         ("POST", "/v1/Commands"),
+        ("GET", "/v1/Commands"),
     ]
     for exchange in kore.exchanges:
         _check(exchange)

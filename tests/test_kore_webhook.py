@@ -18,12 +18,14 @@ from custom_components.sms_iot.const import (
     EVENT_SIM_COMMAND,
     EVENT_UNAUTHORIZED,
 )
+from custom_components.sms_iot.kore_signature import kore_signature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from tools.fake_kore import FakeKoreState
 
 from .conftest import (
     KORE_PUBLIC_URL,
+    KORE_SECRET,
     Devices,
     kore_config_entry,
     post_kore,
@@ -105,7 +107,20 @@ async def test_status_callbacks_move_forward_only(
         )
         assert response.status == 204
     assert hass.states.get(sensor).state == "delivered"  # type: ignore[union-attr]
-    assert [e.data["status"] for e in statuses] == ["sent", "delivered"]
+    # Another SIM's command, or a status KORE does not give commands: not this sensor's.
+    gate = kore.find_sim("gate")
+    assert gate is not None
+    for sid, sim, status in (
+        ("DC9", gate["sid"], "sent"),
+        ("DC8", _pump(kore), "read"),
+    ):
+        await post_kore(
+            client,
+            {"CommandSid": sid, "SimSid": sim, "Status": status},
+            query="kind=status",
+        )
+    assert hass.states.get(sensor).state == "delivered"  # type: ignore[union-attr]
+    assert [e.data["status"] for e in statuses] == ["sent", "delivered", "sent", "read"]
     assert statuses[0].data["transport"] == "kore"
 
 
@@ -261,3 +276,48 @@ async def test_method_and_content_type(
         headers={"Content-Type": "application/json"},
     )
     assert response.status == 415
+
+
+async def test_an_answer_kore_will_not_take_is_logged(
+    hass: HomeAssistant,
+    kore_entry: MockConfigEntry,
+    kore: FakeKoreState,
+    client: TestClient[Any, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The command runs; the Command back fails at KORE: logged with the SIM's tail only."""
+    kore.fail_on, kore.failures = "/v1/Commands", [503] * 3
+    assert (await post_kore(client, sim_command(_pump(kore), "pump on"))).status == 204
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("switch.porch").state == "on"  # type: ignore[union-attr]
+    assert "Could not send a command back to SIM" in caplog.text
+    assert _pump(kore) not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"a=1&a=2", 400),  # a field twice
+        (b"%ff=%fe", 400),  # not UTF-8
+        (b"x" * (64 * 1024 + 1), 413),
+    ],
+)
+async def test_malformed_bodies(
+    hass: HomeAssistant,
+    kore_entry: MockConfigEntry,
+    client: TestClient[Any, Any],
+    body: bytes,
+    status: int,
+) -> None:
+    """Signed or not, a body that is not one clean form is refused."""
+    response = await client.post(
+        "/api/webhook/4b0e2d3c4b5a69788796a5b4c3d2e1f0",
+        data=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "kore-signature": kore_signature(
+                KORE_SECRET, "POST", KORE_PUBLIC_URL, body
+            ),
+        },
+    )
+    assert response.status == status

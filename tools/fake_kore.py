@@ -50,6 +50,7 @@ class FakeKoreState:
     # Statuses to answer the next requests with, in order.
     failures: list[int] = field(default_factory=list)
     delay: float = 0.0  # seconds before answering
+    fail_on: str = "/"  # failures only hit paths that start with this
     exchanges: list[Exchange] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -92,7 +93,7 @@ def create_app(state: FakeKoreState) -> web.Application:
         body = await request.read()
         if state.delay:
             await asyncio.sleep(state.delay)
-        if state.failures:
+        if state.failures and request.path.startswith(state.fail_on):
             response: web.StreamResponse = _error(state.failures.pop(0), "failure")
         elif request.path != TOKEN_PATH and (
             request.headers.get("Authorization", "").removeprefix("Bearer ")
@@ -159,6 +160,34 @@ def create_app(state: FakeKoreState) -> web.Application:
             }
         )
 
+    async def list_commands(request: web.Request) -> web.Response:
+        wanted = (
+            state.find_sim(request.query.get("Sim", ""))
+            if "Sim" in request.query
+            else None
+        )
+        commands = [
+            {k: v for k, v in c.items() if k != "callback_url"}
+            | {"url": f"{c['url']}{c['sid']}"}
+            for c in state.commands
+            if wanted is None or c["sim_sid"] == wanted["sid"]
+        ]
+        base = "https://programmable-wireless.api.korewireless.com/v1/Commands"
+        return web.json_response(
+            {
+                "commands": commands,
+                "meta": {
+                    "first_page_url": base,
+                    "key": "commands",
+                    "next_page_url": None,
+                    "page": 0,
+                    "page_size": len(commands),
+                    "previous_page_url": None,
+                    "url": base,
+                },
+            }
+        )
+
     async def sim(request: web.Request) -> web.Response:
         found = state.find_sim(request.match_info["sid"])
         if found is None:
@@ -210,6 +239,7 @@ def create_app(state: FakeKoreState) -> web.Application:
     app.router.add_route("GET", "/v1/Sims/{sid}", sim)
     app.router.add_route("POST", "/v1/Sims/{sid}", sim)
     app.router.add_post("/v1/Commands", send_command)
+    app.router.add_get("/v1/Commands", list_commands)
     return app
 
 

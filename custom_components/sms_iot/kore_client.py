@@ -66,14 +66,8 @@ def _sim(data: dict[str, Any]) -> Sim:
 
 
 async def _message(response: ClientResponse) -> str:
-    """Return KORE's error message from a response, whatever its shape."""
-    try:
-        body = await response.json(content_type=None)
-    except ValueError:
-        return response.reason or str(response.status)
-    if isinstance(body, dict):
-        return str(body.get("message") or body.get("error") or body)[:200]
-    return str(body)[:200]
+    """Return what KORE said about a refused request, short."""
+    return (await response.text())[:200] or str(response.status)
 
 
 class KoreClient:
