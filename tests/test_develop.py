@@ -38,6 +38,7 @@ def develop(socket_enabled: None, tmp_path: Path) -> Generator[Path]:
         "TWILIO_PORT": str(_free_port()),
         "MODEM_PORT": str(_free_port()),
         "MODEM_CONTROL_PORT": str(_free_port()),
+        "KORE_PORT": str(_free_port()),
         "SMS_IOT_CONFIG": str(config),
     }
     log = (tmp_path / "develop.log").open("wb")
@@ -87,3 +88,11 @@ def test_develop_then_sms(develop: Path) -> None:
         .startswith("Start each text to this number with your PIN")
     )
     assert _sms(develop, "status").stdout.strip().startswith("Relay: OFF")
+    kore = subprocess.run(
+        [str(ROOT / "scripts" / "sim-command"), "pump on", "--config", str(develop)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert kore.stdout.strip() == "Relay: ON", kore.stdout + kore.stderr

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 from custom_components.sms_iot.const import (
     CONF_MODEM_DEVICE,
@@ -27,15 +28,22 @@ from .entries import (
     make_entry,
     number_subentry,
     seed_device,
+    sim_subentry,
     sms_iot_data,
     write_entries,
 )
+from .fake_kore import FakeKoreState
 
 ACCOUNT_SID = "AC" + "d" * 32
 AUTH_TOKEN = "develop" + "0" * 25
 TWILIO_NUMBER = "+15005550006"
 MASTER = "+14155552671"
 PIN = "4821"
+KORE_CLIENT_ID = "develop-client"
+KORE_CLIENT_SECRET = "develop-secret-" + "0" * 16
+KORE_SECRET = "develop-webhook-secret"
+KORE_WEBHOOK_ID = "sms_iot_develop_kore_" + "0" * 11
+KORE_SIM = "barn-pump"
 WEBHOOK_ID = "sms_iot_develop_" + "0" * 16
 DEVICE_MAC = "98:35:69:ab:f6:79"
 RELAY = "switch.sms_iot_sim_relay"
@@ -68,6 +76,12 @@ logger:
 """
 
 
+def kore_sims() -> dict[str, str]:
+    """Return the fake KORE account's SIMs (tools/fake_kore.py --sim ...): sid by name."""
+    state = FakeKoreState(KORE_CLIENT_ID, KORE_CLIENT_SECRET)
+    return {name: state.add_sim(name)["sid"] for name in (KORE_SIM, "gate")}
+
+
 def sim_subentries() -> list[ConfigSubentryData]:
     """Return sms_iot subentries for the simulator's relay and LED and the master number."""
     return [
@@ -83,7 +97,8 @@ def write(
     device_port: int,
     modem_port: int,
     modem_control_port: int,
-) -> dict[str, str]:
+    kore_port: int,
+) -> dict[str, Any]:
     """Write configuration.yaml and the seeded entries; return what scripts/sms needs."""
     url = f"http://127.0.0.1:{port}"
     public_url = f"{url}/api/webhook/{WEBHOOK_ID}"
@@ -126,7 +141,26 @@ def write(
             },
             subentries=sim_subentries(),
         )
-        write_entries(storage, [esphome, modem, sms_iot])
+        kore = make_entry(
+            "sms_iot",
+            "KORE develop",
+            f"kore_{KORE_CLIENT_ID}",
+            {
+                "kore_client_id": KORE_CLIENT_ID,
+                "kore_client_secret": KORE_CLIENT_SECRET,
+                "kore_webhook_secret": KORE_SECRET,
+                "kore_accept_unsigned": False,
+                "webhook_id": KORE_WEBHOOK_ID,
+                "public_url": f"{url}/api/webhook/{KORE_WEBHOOK_ID}",
+                "cloudhook": False,
+            },
+            subentries=[
+                device_subentry("Relay", RELAY, ["pump"]),
+                device_subentry("LED", LED, ["lamp"]),
+                sim_subentry(KORE_SIM, kore_sims()[KORE_SIM]),
+            ],
+        )
+        write_entries(storage, [esphome, modem, sms_iot, kore])
     info = {
         "url": f"{url}/api/webhook/{WEBHOOK_ID}",
         "public_url": public_url,
@@ -135,6 +169,12 @@ def write(
         "to": TWILIO_NUMBER,
         "account_sid": ACCOUNT_SID,
         "pin": PIN,
+        "kore_url": f"{url}/api/webhook/{KORE_WEBHOOK_ID}",
+        "kore_api": f"http://127.0.0.1:{kore_port}",
+        "kore_secret": KORE_SECRET,
+        "kore_client_id": KORE_CLIENT_ID,
+        "kore_client_secret": KORE_CLIENT_SECRET,
+        "kore_sims": kore_sims(),
         "modem_control": f"http://127.0.0.1:{modem_control_port}",
     }
     (config_dir / "sms_iot_develop.json").write_text(json.dumps(info, indent=2))
@@ -149,6 +189,7 @@ def main() -> None:
     parser.add_argument("--device-port", type=int, default=6053)
     parser.add_argument("--modem-port", type=int, default=6054)
     parser.add_argument("--modem-control-port", type=int, default=18125)
+    parser.add_argument("--kore-port", type=int, default=18126)
     args = parser.parse_args()
     write(
         args.config,
@@ -156,6 +197,7 @@ def main() -> None:
         args.device_port,
         args.modem_port,
         args.modem_control_port,
+        args.kore_port,
     )
 
 
