@@ -253,3 +253,54 @@ async def test_kore_entry_options(
         "hourly_cap",
     }
     assert ir.async_get(hass).issues == {}
+
+
+async def test_reconfigure_kore(
+    hass: HomeAssistant, kore: FakeKoreState, devices: Devices
+) -> None:
+    """A new callback URL moves every SIM first; the secret is kept unless replaced."""
+    entry = kore_config_entry(kore)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await entry.start_reconfigure_flow(hass)
+    assert KORE_SECRET not in repr(result)
+    path = result["description_placeholders"]["webhook_path"]
+    new_url = f"https://home.example.org{path}"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"public_url": f"http://192.168.1.2:8123{path}"}
+    )
+    assert result["errors"] == {"public_url": "url_https_only"}
+    kore.fail_on, kore.failures = "/v1/Sims/", [503] * 3
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"public_url": new_url}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert entry.data["public_url"] == KORE_PUBLIC_URL
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"public_url": new_url}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["public_url"] == new_url
+    assert entry.data["kore_webhook_secret"] == KORE_SECRET
+    assert kore.find_sim("barn-pump")["commands_callback_url"] == new_url  # type: ignore[index]
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"public_url": new_url, "kore_webhook_secret": " "}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["kore_webhook_secret"] == KORE_SECRET
+
+
+async def test_reconfigure_kore_without_secret(
+    hass: HomeAssistant, kore: FakeKoreState, devices: Devices
+) -> None:
+    """Going unsigned needs the explicit choice."""
+    entry = kore_config_entry(kore, kore_webhook_secret="", kore_accept_unsigned=True)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"public_url": KORE_PUBLIC_URL, "kore_accept_unsigned": False},
+    )
+    assert result["errors"] == {"kore_webhook_secret": "kore_secret_required"}

@@ -173,3 +173,19 @@ async def test_modem_entry_waits_for_its_board(
         "The modem board SMS IoT Fake is not connected or does not offer the "
         "send_sms action yet"
     )
+
+
+async def test_modem_entry_reconfigure_points_to_options(
+    hass: HomeAssistant, board: FakeEsphomeDevice
+) -> None:
+    """A modem entry has no credentials: reconfigure says where its board is changed."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        minor_version=2,
+        data={},
+        options={CONF_MODEM_DEVICE: board_id(hass, board)},
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "modem_reconfigure"

@@ -50,6 +50,7 @@ from .const import (
     CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
     CONF_ROUTE,
+    CONF_SIM_SID,
     CONF_TWILIO_NUMBER,
     DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
@@ -106,6 +107,13 @@ _KORE_SCHEMA = vol.Schema(
         vol.Required(CONF_KORE_CLIENT_SECRET): _PASSWORD,
         vol.Optional(CONF_KORE_SECRET): _PASSWORD,
         vol.Optional(CONF_KORE_UNSIGNED, default=False): BooleanSelector(),
+    }
+)
+_KORE_RECONFIGURE_SCHEMA = vol.Schema(
+    {
+        vol.Optional(CONF_KORE_SECRET): _PASSWORD,
+        vol.Optional(CONF_KORE_UNSIGNED, default=False): BooleanSelector(),
+        vol.Required(CONF_PUBLIC_URL): _URL,
     }
 )
 _RECONFIGURE_SCHEMA = vol.Schema(
@@ -482,11 +490,68 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"client_id": entry.data[CONF_KORE_CLIENT_ID]},
         )
 
+    async def async_step_kore_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the KORE webhook secret, unsigned callbacks, or the callback URL."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            public_url = user_input[CONF_PUBLIC_URL].strip()
+            current = (
+                entry.data[CONF_PUBLIC_URL] if entry.data[CONF_CLOUDHOOK] else None
+            )
+            error = public_url_error(public_url, entry.data[CONF_WEBHOOK_ID], current)
+            if error is None and not public_url.startswith("https://"):
+                error = "url_https_only"
+            if error:
+                errors[CONF_PUBLIC_URL] = error
+            # Never sent back to the form: left empty, the secret stays.
+            secret = user_input.get(CONF_KORE_SECRET, "").strip() or entry.data.get(
+                CONF_KORE_SECRET, ""
+            )
+            unsigned = bool(user_input.get(CONF_KORE_UNSIGNED))
+            if not secret and not unsigned:
+                errors[CONF_KORE_SECRET] = "kore_secret_required"
+            if not errors and public_url != entry.data[CONF_PUBLIC_URL]:
+                await _async_move_sims(self.hass, entry, public_url, errors)
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={
+                        CONF_PUBLIC_URL: public_url,
+                        CONF_KORE_SECRET: secret,
+                        CONF_KORE_UNSIGNED: unsigned and not secret,
+                    },
+                )
+        return self.async_show_form(
+            step_id="kore_reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _KORE_RECONFIGURE_SCHEMA,
+                {
+                    CONF_PUBLIC_URL: entry.data[CONF_PUBLIC_URL],
+                    CONF_KORE_UNSIGNED: entry.data.get(CONF_KORE_UNSIGNED, False),
+                },
+            ),
+            errors=errors,
+            description_placeholders={
+                "client_id": entry.data[CONF_KORE_CLIENT_ID],
+                "webhook_path": webhook.async_generate_path(
+                    entry.data[CONF_WEBHOOK_ID]
+                ),
+            },
+        )
+
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change the auth token, the Twilio number or the public webhook URL."""
         entry = self._get_reconfigure_entry()
+        if CONF_KORE_CLIENT_ID in entry.data:
+            return await self.async_step_kore_reconfigure(user_input)
+        if CONF_ACCOUNT_SID not in entry.data:
+            # A modem entry has nothing but its board, which the options change.
+            return self.async_abort(reason="modem_reconfigure")
         errors: dict[str, str] = {}
         if user_input is not None:
             public_url = user_input[CONF_PUBLIC_URL].strip()
@@ -537,6 +602,23 @@ async def _async_check_kore(
         await KoreClient(hass, client_id, client_secret).async_verify()
     except KoreAuthError:
         errors[CONF_KORE_CLIENT_SECRET] = "invalid_auth"
+    except KoreError:
+        errors["base"] = "cannot_connect"
+
+
+async def _async_move_sims(
+    hass: HomeAssistant, entry: ConfigEntry, url: str, errors: dict[str, str]
+) -> None:
+    """Point every SIM of the entry at the new callback URL (KORE calls only that)."""
+    client = KoreClient(
+        hass, entry.data[CONF_KORE_CLIENT_ID], entry.data[CONF_KORE_CLIENT_SECRET]
+    )
+    try:
+        for subentry in entry.subentries.values():
+            if subentry.subentry_type == SUBENTRY_SIM:
+                await client.async_set_callback(
+                    subentry.data[CONF_SIM_SID], url, "POST"
+                )
     except KoreError:
         errors["base"] = "cannot_connect"
 
