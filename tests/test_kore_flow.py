@@ -8,6 +8,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sms_iot.const import DOMAIN, SUBENTRY_SIM
+from custom_components.sms_iot.diagnostics import async_get_config_entry_diagnostics
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -304,3 +305,15 @@ async def test_reconfigure_kore_without_secret(
         {"public_url": KORE_PUBLIC_URL, "kore_accept_unsigned": False},
     )
     assert result["errors"] == {"kore_webhook_secret": "kore_secret_required"}
+
+
+async def test_kore_diagnostics_redact_secrets(
+    hass: HomeAssistant, kore_entry: MockConfigEntry, kore: FakeKoreState
+) -> None:
+    """Client id, secrets, URL and SIM sids never appear in diagnostics."""
+    diagnostics = await async_get_config_entry_diagnostics(hass, kore_entry)
+    text = str(diagnostics)
+    for secret in (KORE_CLIENT_ID, KORE_CLIENT_SECRET, KORE_SECRET, KORE_PUBLIC_URL):
+        assert secret not in text
+    assert kore.find_sim("barn-pump")["sid"] not in text  # type: ignore[index]
+    assert diagnostics["sims"][0]["can_control"] is True

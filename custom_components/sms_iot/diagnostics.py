@@ -11,6 +11,9 @@ from homeassistant.core import HomeAssistant
 from .const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
+    CONF_KORE_CLIENT_ID,
+    CONF_KORE_CLIENT_SECRET,
+    CONF_KORE_SECRET,
     CONF_NUMBER,
     CONF_PUBLIC_URL,
     CONF_TWILIO_NUMBER,
@@ -21,6 +24,9 @@ from .phone import mask_number
 TO_REDACT = {
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
+    CONF_KORE_CLIENT_ID,
+    CONF_KORE_CLIENT_SECRET,
+    CONF_KORE_SECRET,
     CONF_TWILIO_NUMBER,
     CONF_WEBHOOK_ID,
     CONF_PUBLIC_URL,
@@ -52,6 +58,14 @@ async def async_get_config_entry_diagnostics(
                 ),
             }
             for number in config.numbers.values()
+        ],
+        "sims": [
+            {
+                "sim": mask_number(sim.number),
+                "can_control": sim.can_control,
+                "devices": [device.entity_id for device in sim.devices],
+            }
+            for sim in config.sims.values()
         ],
         "devices": [
             {
