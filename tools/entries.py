@@ -43,6 +43,21 @@ def device_subentry(
     return subentry
 
 
+def _identity_subentry(
+    subentry_type: str, title: str, data: dict[str, Any], subentry_id: str | None
+) -> ConfigSubentryData:
+    """Return a subentry of a number or SIM: its identity and what it may do."""
+    identity = (
+        data["number"] if subentry_type == "authorized_number" else data["sim_sid"]
+    )
+    subentry = ConfigSubentryData(
+        subentry_type=subentry_type, title=title, unique_id=identity, data=data
+    )
+    if subentry_id:
+        subentry["subentry_id"] = subentry_id  # type: ignore[typeddict-unknown-key]
+    return subentry
+
+
 def number_subentry(
     title: str,
     number: str,
@@ -53,22 +68,15 @@ def number_subentry(
     pin: str | None = None,
 ) -> ConfigSubentryData:
     """Return an authorized-number subentry."""
-    subentry = ConfigSubentryData(
-        subentry_type="authorized_number",
-        title=title,
-        unique_id=number,
-        data={
-            "number": number,
-            "permission": permission,
-            "devices": list(devices),
-            "default_device": default_device,
-        },
-    )
+    data: dict[str, Any] = {
+        "number": number,
+        "permission": permission,
+        "devices": list(devices),
+        "default_device": default_device,
+    }
     if pin:
-        subentry["data"]["pin"] = pin  # type: ignore[index]
-    if subentry_id:
-        subentry["subentry_id"] = subentry_id
-    return subentry
+        data["pin"] = pin
+    return _identity_subentry("authorized_number", title, data, subentry_id)
 
 
 def sim_subentry(
@@ -79,20 +87,13 @@ def sim_subentry(
     subentry_id: str | None = None,
 ) -> ConfigSubentryData:
     """Return a KORE SIM subentry."""
-    subentry = ConfigSubentryData(
-        subentry_type="sim",
-        title=title,
-        unique_id=sim_sid,
-        data={
-            "sim_sid": sim_sid,
-            "permission": permission,
-            "devices": list(devices),
-            "default_device": None,
-        },
-    )
-    if subentry_id:
-        subentry["subentry_id"] = subentry_id
-    return subentry
+    data = {
+        "sim_sid": sim_sid,
+        "permission": permission,
+        "devices": list(devices),
+        "default_device": None,
+    }
+    return _identity_subentry("sim", title, data, subentry_id)
 
 
 def sms_iot_data(

@@ -20,20 +20,13 @@ from .message_status import MessageStatus
 from .models import KoreLink, SmsIotConfigEntry
 from .modem_text import modem_parts
 from .twilio_urls import signed_url, status_callback_url
-from .webhook_body import parse_form, read_body
+from .webhook_body import parse_form, read_body, refuse
 
 _LOGGER = logging.getLogger(__name__)
 
 TRANSPORT = "kore"
 SIGNATURE_HEADER = "kore-signature"
 IDEMPOTENCY_HEADER = "kore-idempotency-token"
-
-
-def _refuse(entry: SmsIotConfigEntry, status: int, reason: str) -> web.Response:
-    """Refuse a callback: count it, log it (throttled) and answer with status."""
-    entry.runtime_data.inbox.counters[f"refused_{reason}"] += 1
-    entry.runtime_data.refusals.add(reason)
-    return web.Response(status=status)
 
 
 def _authentic(kore: KoreLink, request: web.Request, body: bytes) -> bool:
@@ -97,7 +90,7 @@ def _status(
     """Record the status KORE reports for a Command sent to a SIM (forward only)."""
     sid, status = form.get("CommandSid") or form.get("Sid"), form.get("Status")
     if not sid or not status:
-        return _refuse(entry, 400, "incomplete")
+        return refuse(entry, 400, "incomplete")
     update = MessageStatus(sid, form.get("SimSid", ""), status)
     if entry.runtime_data.statuses.update(update):
         hass.bus.async_fire(
@@ -134,18 +127,18 @@ async def async_handle_kore_webhook(
     """Handle one callback from KORE: a command from a SIM, or a Command's status."""
     data = entry.runtime_data
     if request.method != hdrs.METH_POST:
-        return _refuse(entry, 405, "method")
+        return refuse(entry, 405, "method")
     body = await read_body(request)
     if isinstance(body, tuple):
-        return _refuse(entry, *body)
+        return refuse(entry, *body)
     if not _authentic(kore, request, body):
-        return _refuse(entry, 403, "signature")
+        return refuse(entry, 403, "signature")
     params = parse_form(body)
     if isinstance(params, tuple):
-        return _refuse(entry, *params)
+        return refuse(entry, *params)
     form = dict(params)
     if len(form) != len(params):
-        return _refuse(entry, 400, "incomplete")
+        return refuse(entry, 400, "incomplete")
     if request.query.get("kind") == "status":
         return _status(hass, entry, form)
     sim_sid, command_sid = form.get("SimSid", ""), form.get("CommandSid", "")
@@ -156,7 +149,7 @@ async def async_handle_kore_webhook(
         or not command_sid
         or form.get("Direction", "from_sim") != "from_sim"
     ):
-        return _refuse(entry, 400, "incomplete")
+        return refuse(entry, 400, "incomplete")
     first, done = data.inbox.memory.cache.claim(f"kore:{token}")
     if not first:
         data.inbox.counters["deduplicated"] += 1

@@ -32,7 +32,7 @@ from .phone import mask_number
 from .repairs import SIGNATURE_FAILURES, issue_id
 from .twilio_client import is_messaging_service
 from .twilio_urls import signed_url
-from .webhook_body import read_form
+from .webhook_body import read_form, refuse
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -120,13 +120,6 @@ class RefusalLog:
             self._pending.clear()
 
 
-def _refuse(entry: SmsIotConfigEntry, status: int, reason: str) -> web.Response:
-    """Refuse a request: count it, log it (throttled) and answer with status."""
-    entry.runtime_data.inbox.counters[f"refused_{reason}"] += 1
-    entry.runtime_data.refusals.add(reason)
-    return web.Response(status=status)
-
-
 def _status_callback(
     hass: HomeAssistant, entry: SmsIotConfigEntry, form: dict[str, str]
 ) -> web.Response:
@@ -135,7 +128,7 @@ def _status_callback(
     sid = form.get("MessageSid")
     status = form.get("MessageStatus") or form.get("SmsStatus")
     if not sid or not status:
-        return _refuse(entry, 400, "incomplete")
+        return refuse(entry, 400, "incomplete")
     update = MessageStatus(
         sid, form.get("To", ""), status, form.get("ErrorCode") or None
     )
@@ -184,34 +177,34 @@ async def async_handle_webhook(
     data = entry.runtime_data
     settings = twilio.settings
     if request.method != hdrs.METH_POST:
-        return _refuse(entry, 405, "method")
+        return refuse(entry, 405, "method")
     params = await read_form(request)
     if isinstance(params, tuple):
-        return _refuse(entry, *params)
+        return refuse(entry, *params)
     if not twilio.signatures.valid(
         request.query_string,
         params,
         request.headers.get("X-Twilio-Signature"),
     ):
         twilio.signatures.refused(hass, entry)
-        return _refuse(entry, 403, "signature")
+        return refuse(entry, 403, "signature")
     twilio.signatures.accepted(hass, entry.entry_id)
     form = dict(params)
     if len(form) != len(params):
-        return _refuse(entry, 400, "incomplete")
+        return refuse(entry, 400, "incomplete")
     # Signed with the same token for another account (subaccount) or number: not ours.
     if form.get("AccountSid") != settings.account_sid:
-        return _refuse(entry, 403, "other_account")
+        return refuse(entry, 403, "other_account")
     if request.query.get("kind") == "status":
         return _status_callback(hass, entry, form)
     if not _to_this_number(settings.number, form):
-        return _refuse(entry, 403, "other_number")
+        return refuse(entry, 403, "other_number")
     message_sid = form.get("MessageSid") or form.get("SmsSid")
     # Matched as given: SMS senders are E.164; "whatsapp:+1…", "rcs:…", short codes and
     # alphanumeric ids are other identities with other proofs, so never an authorized number.
     sender = form.get("From", "")
     if not message_sid or not sender:
-        return _refuse(entry, 400, "incomplete")
+        return refuse(entry, 400, "incomplete")
     reply = await data.inbox.async_receive(
         InboundMessage(
             transport=TRANSPORT,

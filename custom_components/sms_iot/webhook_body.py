@@ -1,4 +1,4 @@
-"""Read the form a service posts to a webhook, within limits, keeping its raw bytes."""
+"""Read the form a service posts to a webhook, within limits, keeping its raw bytes; refuse."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from aiohttp import hdrs, web
 from multidict import MultiDict
 
 from .const import MAX_BODY_BYTES
+from .models import SmsIotConfigEntry
 
 _FORM = "application/x-www-form-urlencoded"
 
@@ -53,3 +54,10 @@ async def read_form(request: web.Request) -> MultiDict[str] | tuple[int, str]:
     if isinstance(body, tuple):
         return body
     return parse_form(body)
+
+
+def refuse(entry: SmsIotConfigEntry, status: int, reason: str) -> web.Response:
+    """Refuse a request: count it, log it (throttled) and answer with status."""
+    entry.runtime_data.inbox.counters[f"refused_{reason}"] += 1
+    entry.runtime_data.refusals.add(reason)
+    return web.Response(status=status)
