@@ -45,43 +45,31 @@ def _authentic(kore: KoreLink, request: web.Request, body: bytes) -> bool:
     )
 
 
-async def async_send_command(
-    hass: HomeAssistant, entry: SmsIotConfigEntry, kore: KoreLink, sim: str, text: str
-) -> list[str]:
-    """Send a text to a SIM as Commands of one SMS each; return their sids."""
-    sids: list[str] = []
-    for part in modem_parts(text):
-        command = await kore.client.async_send_command(
-            sim, part, "text", True, status_callback_url(kore.settings.public_url)
-        )
-        sid = str(command.get("sid"))
-        entry.runtime_data.statuses.update(
-            MessageStatus(sid, sim, str(command.get("status") or "queued"))
-        )
-        sids.append(sid)
-    return sids
-
-
 async def _async_reply(
-    hass: HomeAssistant, entry: SmsIotConfigEntry, kore: KoreLink, sim: str, text: str
+    entry: SmsIotConfigEntry, kore: KoreLink, sim: str, text: str
 ) -> None:
-    """Send the engine's answer back to the SIM; a failure is logged (nobody waits on it)."""
+    """Send the engine's answer back as Commands of one SMS each; failures are logged."""
     try:
-        await async_send_command(hass, entry, kore, sim, text)
+        for part in modem_parts(text):
+            command = await kore.client.async_send_command(
+                sim, part, "text", True, status_callback_url(kore.settings.public_url)
+            )
+            entry.runtime_data.statuses.update(
+                MessageStatus(
+                    str(command.get("sid")), sim, str(command.get("status") or "queued")
+                )
+            )
     except HomeAssistantError as err:
         _LOGGER.warning("Could not send a command back to SIM %s: %s", sim[-4:], err)
 
 
 async def _async_run(
-    hass: HomeAssistant,
-    entry: SmsIotConfigEntry,
-    kore: KoreLink,
-    message: InboundMessage,
+    entry: SmsIotConfigEntry, kore: KoreLink, message: InboundMessage
 ) -> None:
     """Let the engine decide on a text command; the reply goes back as a Command."""
     reply = await entry.runtime_data.inbox.async_receive(message)
     if reply:
-        await _async_reply(hass, entry, kore, message.sender, reply)
+        await _async_reply(entry, kore, message.sender, reply)
 
 
 def _status(
@@ -182,11 +170,11 @@ async def async_handle_kore_webhook(
         text=command,
         message_id=command_sid,
         received_at=dt_util.utcnow(),
-        follow_up=partial(_async_reply, hass, entry, kore, sim_sid),
+        follow_up=partial(_async_reply, entry, kore, sim_sid),
         from_sim=True,
     )
     # KORE only needs a 2xx; the answer is a new Command, sent when the devices reported.
     entry.async_create_background_task(
-        hass, _async_run(hass, entry, kore, message), f"{DOMAIN} SIM command"
+        hass, _async_run(entry, kore, message), f"{DOMAIN} SIM command"
     )
     return web.Response(status=204)
