@@ -7,6 +7,7 @@ import base64
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from hypothesis import strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -29,6 +30,7 @@ from .conftest import (
     Devices,
     kore_config_entry,
     post_kore,
+    samples,
     sim_command,
 )
 
@@ -321,3 +323,57 @@ async def test_malformed_bodies(
         },
     )
     assert response.status == status
+
+
+async def test_any_text_gets_a_valid_command_back(
+    hass: HomeAssistant,
+    kore_entry: MockConfigEntry,
+    kore: FakeKoreState,
+    client: TestClient[Any, Any],
+) -> None:
+    """Whatever a SIM sends (any Unicode), the answer is Commands KORE accepts: ≤160 bytes."""
+    texts = samples(st.text(max_size=300), 40)
+    for index, text in enumerate(texts):
+        form = sim_command(_pump(kore), text)
+        assert (await post_kore(client, form, token=f"gen-{index}")).status == 204
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert kore_entry.runtime_data.inbox.counters["errors"] == 0
+    assert len(kore.commands) >= 10  # answers until the rate limit says slow down
+    for command in kore.commands:
+        assert len(command["command"]) <= 160
+        assert command["command"].isascii()
+
+
+async def test_any_signed_form_is_answered_without_a_server_error(
+    hass: HomeAssistant,
+    kore_entry: MockConfigEntry,
+    client: TestClient[Any, Any],
+) -> None:
+    """Generated signed forms (any fields, any values, status or not): 2xx or 4xx, never 500."""
+    forms = samples(
+        st.tuples(
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "CommandSid",
+                        "SimSid",
+                        "Command",
+                        "CommandMode",
+                        "Direction",
+                        "Status",
+                        "Sid",
+                        "x",
+                    ]
+                ),
+                st.text(max_size=40),
+                max_size=6,
+            ),
+            st.sampled_from(["", "kind=status", "kind=other"]),
+        ),
+        60,
+    )
+    for form, query in forms:
+        response = await post_kore(client, form, query=query)
+        assert response.status < 500, (form, query)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert kore_entry.runtime_data.inbox.counters["errors"] == 0
