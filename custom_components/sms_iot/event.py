@@ -6,9 +6,11 @@ from typing import Any
 
 from homeassistant.components.event import EventEntity
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import SimEntity
+from .entity import SimEntity, SmsIotEntity, number_device_info
+from .inbox import text_signal
 from .models import AuthorizedNumber, SmsIotConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -19,11 +21,49 @@ async def async_setup_entry(
     entry: SmsIotConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an event entity for each SIM."""
+    """Add an event entity for each authorized number and each SIM."""
+    for number in entry.runtime_data.config.numbers.values():
+        async_add_entities(
+            [NumberTextEvent(entry, number)], config_subentry_id=number.subentry_id
+        )
     for sim in entry.runtime_data.config.sims.values():
         async_add_entities(
             [SimCommandEvent(entry, sim)], config_subentry_id=sim.subentry_id
         )
+
+
+class NumberTextEvent(SmsIotEntity, EventEntity):
+    """A text an authorized number sent, with the answer it got."""
+
+    _attr_translation_key = "text"
+
+    def __init__(self, entry: SmsIotConfigEntry, number: AuthorizedNumber) -> None:
+        """Initialize the entity on the number's device."""
+        super().__init__(entry, f"text_{number.subentry_id}")
+        self._subentry_id = number.subentry_id
+        self._attr_event_types = ["text"]
+        self._attr_device_info = number_device_info(
+            entry,
+            number.subentry_id,
+            number.name,
+            entry.runtime_data.service_device_id,
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the number's texts."""
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                text_signal(self._entry.entry_id, self._subentry_id),
+                self._async_text,
+            )
+        )
+
+    @callback
+    def _async_text(self, data: dict[str, str]) -> None:
+        """Fire the entity's event with the text and the answer."""
+        self._trigger_event("text", data)
+        self.async_write_ha_state()
 
 
 class SimCommandEvent(SimEntity, EventEntity):

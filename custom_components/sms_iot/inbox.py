@@ -12,11 +12,18 @@ import time
 from typing import Any
 
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .act import Executor, LateReport, LateWatches
 from .commands import ParseResult, is_carrier_keyword
-from .const import EVENT_RECEIVED, EVENT_UNAUTHORIZED, RECENT_COMMANDS, REPLY_BUDGET
+from .const import (
+    DOMAIN,
+    EVENT_RECEIVED,
+    EVENT_UNAUTHORIZED,
+    RECENT_COMMANDS,
+    REPLY_BUDGET,
+)
 from .dedupe import MessageMemory
 from .limits import Allowance, OncePer, SenderLimiter
 from .models import AuthorizedNumber, SmsIotConfig
@@ -36,6 +43,11 @@ from .pins import PinWatch
 from .understand import understand
 
 _LOGGER = logging.getLogger(__name__)
+
+
+def text_signal(entry_id: str, subentry_id: str) -> str:
+    """Return the signal a number's (or SIM's) accepted texts are announced on."""
+    return f"{DOMAIN}_{entry_id}_{subentry_id}_text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +150,7 @@ class Inbox:
         self._fire(EVENT_RECEIVED, message, context, number)
         self._log(message, parsed)
         if not parsed.commands and not parsed.unknown:
-            return help_text(number)
+            return self._announce(number, message, help_text(number))
         executor = Executor(
             self._hass,
             self.config,
@@ -149,7 +161,19 @@ class Inbox:
             self.late,
             self._late_reporter(number, message.follow_up),
         )
-        return phrase_reply(await executor.async_run(parsed), number)
+        reply = phrase_reply(await executor.async_run(parsed), number)
+        return self._announce(number, message, reply)
+
+    def _announce(
+        self, number: AuthorizedNumber, message: InboundMessage, reply: str
+    ) -> str:
+        """Tell the number's event entity about a text it sent and the answer; return it."""
+        async_dispatcher_send(
+            self._hass,
+            text_signal(self._entry_id, number.subentry_id),
+            {"text": message.text, "reply": reply, "transport": message.transport},
+        )
+        return reply
 
     def _late_reporter(
         self,
