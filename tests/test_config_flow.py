@@ -417,3 +417,18 @@ async def test_options(hass: HomeAssistant, setup_entry: MockConfigEntry) -> Non
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert setup_entry.runtime_data.config.reply_to_strangers is True
+
+
+async def test_reconfigure_never_shows_the_token(
+    hass: HomeAssistant, twilio_api: AiohttpClientMocker, config_entry: MockConfigEntry
+) -> None:
+    """The stored auth token is not sent to the form; left empty it is kept."""
+    config_entry.add_to_hass(hass)
+    result = await config_entry.start_reconfigure_flow(hass)
+    assert AUTH_TOKEN not in repr(result["data_schema"].schema)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_TWILIO_NUMBER: TWILIO_NUMBER, CONF_PUBLIC_URL: PUBLIC_URL},
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert config_entry.data[CONF_AUTH_TOKEN] == AUTH_TOKEN

@@ -118,7 +118,7 @@ _KORE_RECONFIGURE_SCHEMA = vol.Schema(
 )
 _RECONFIGURE_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_AUTH_TOKEN): _PASSWORD,
+        vol.Optional(CONF_AUTH_TOKEN): _PASSWORD,
         vol.Required(CONF_TWILIO_NUMBER): _TEXT,
         vol.Required(CONF_PUBLIC_URL): _URL,
     }
@@ -562,9 +562,14 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 public_url, entry.data[CONF_WEBHOOK_ID], current
             ):
                 errors[CONF_PUBLIC_URL] = error
+            # Never sent back to the form: left empty, the token stays.
+            token = (
+                user_input.get(CONF_AUTH_TOKEN, "").strip()
+                or entry.data[CONF_AUTH_TOKEN]
+            )
             twilio_number = await self._async_validate_account(
                 entry.data[CONF_ACCOUNT_SID],
-                user_input[CONF_AUTH_TOKEN],
+                token,
                 user_input[CONF_TWILIO_NUMBER],
                 errors,
             )
@@ -574,7 +579,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                     unique_id=f"{entry.data[CONF_ACCOUNT_SID]}_{twilio_number}",
                     title=twilio_number,
                     data_updates={
-                        CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN],
+                        CONF_AUTH_TOKEN: token,
                         CONF_TWILIO_NUMBER: twilio_number,
                         CONF_PUBLIC_URL: public_url,
                     },
@@ -582,7 +587,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                _RECONFIGURE_SCHEMA, user_input or entry.data
+                _RECONFIGURE_SCHEMA, _without_secrets(user_input or dict(entry.data))
             ),
             errors=errors,
             description_placeholders={
@@ -630,7 +635,7 @@ def _without_secrets(user_input: dict[str, Any] | None) -> dict[str, Any] | None
     return {
         k: v
         for k, v in user_input.items()
-        if k not in (CONF_KORE_CLIENT_SECRET, CONF_KORE_SECRET)
+        if k not in (CONF_AUTH_TOKEN, CONF_KORE_CLIENT_SECRET, CONF_KORE_SECRET)
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.components.notify import NotifyEntity
+from homeassistant.components.notify import NotifyEntity, NotifyEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -27,6 +27,8 @@ async def async_setup_entry(
 
 class SmsIotNotifyEntity(SmsIotEntity, NotifyEntity):
     """Send a text to one authorized number."""
+
+    _attr_supported_features = NotifyEntityFeature.TITLE
 
     def __init__(self, entry: SmsIotConfigEntry, number: AuthorizedNumber) -> None:
         """Initialize the entity."""
