@@ -27,6 +27,16 @@ except ImportError:  # older HA
         ATTR_BRIGHTNESS_PCT,
     )
 
+# Newer HA defines it in notify.const and no longer re-exports it explicitly from notify.
+try:
+    from homeassistant.components.notify.const import (  # type: ignore[attr-defined,unused-ignore]
+        NotifyEntityFeature,
+    )
+except ImportError:  # older HA
+    from homeassistant.components.notify import (  # type: ignore[attr-defined,no-redef,unused-ignore]
+        NotifyEntityFeature,
+    )
+
 # Newer HA types repair flows' results; older HA returns plain FlowResults.
 try:
     from homeassistant.components.repairs import (  # type: ignore[attr-defined,unused-ignore]
@@ -40,6 +50,7 @@ except ImportError:  # older HA
 __all__ = [
     "ATTR_BRIGHTNESS",
     "ATTR_BRIGHTNESS_PCT",
+    "NotifyEntityFeature",
     "RepairsFlowResult",
     "device_link",
     "keep_in_entry_only",

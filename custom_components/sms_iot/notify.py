@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from homeassistant.components.notify import NotifyEntity, NotifyEntityFeature
+from homeassistant.components.notify import NotifyEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .compat import NotifyEntityFeature
 from .entity import SmsIotEntity, number_device_info
 from .models import AuthorizedNumber, SmsIotConfigEntry
 from .outbound import async_send
