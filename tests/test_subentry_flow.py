@@ -22,7 +22,7 @@ from custom_components.sms_iot.const import (
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er
 
 from .conftest import ALICE, STRANGER, SendSms
@@ -203,7 +203,6 @@ async def test_add_device(
 @pytest.mark.parametrize(
     ("data", "errors"),
     [
-        ({CONF_ENTITY_ID: "light.kitchen"}, {CONF_ENTITY_ID: "entity_exists"}),
         ({CONF_NAME: "porch"}, {CONF_NAME: "name_exists"}),
         ({CONF_NAME: "LAMP"}, {CONF_NAME: "name_exists"}),
         ({CONF_NAME: "all"}, {CONF_NAME: "invalid_name"}),
@@ -264,17 +263,55 @@ async def test_reconfigure_device(
     assert "Cooker: ON 100%" in (await send_sms("kitchen on"))[1]
 
 
-async def test_device_picker_prefers_esphome(
+async def test_device_picker_offers_every_light_and_switch_not_added(
     hass: HomeAssistant,
     setup_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """ESPHome lights and switches are offered when there are any."""
-    result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
-    selector = result["data_schema"].schema[CONF_ENTITY_ID]
-    assert "integration" not in selector.config
+    """All lights and switches are offered (ESPHome's or not), but those already added."""
     entity_registry.async_get_or_create("switch", "esphome", "relay-1")
     result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
     selector = result["data_schema"].schema[CONF_ENTITY_ID]
-    assert selector.config["integration"] == "esphome"
+    assert "integration" not in selector.config
     assert selector.config["domain"] == ["light", "switch"]
+    assert sorted(selector.config["exclude_entities"]) == [
+        "light.garage",
+        "light.kitchen",
+        "switch.porch",
+    ]
+    result = await _init(hass, setup_entry, SUBENTRY_DEVICE, "dev_kitchen")
+    selector = result["data_schema"].schema[CONF_ENTITY_ID]
+    assert "light.kitchen" not in selector.config["exclude_entities"]
+
+
+async def test_an_added_entity_cannot_be_added_again(
+    hass: HomeAssistant, setup_entry: MockConfigEntry
+) -> None:
+    """The picker excludes added entities, and the form refuses one sent anyway."""
+    result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
+    with pytest.raises(InvalidData):
+        await _submit(
+            hass, result, {CONF_ENTITY_ID: "light.kitchen", CONF_NAME: "Cooker"}
+        )
+
+
+async def test_default_device_can_be_cleared(
+    hass: HomeAssistant, setup_entry: MockConfigEntry
+) -> None:
+    """Alice's default device is set; choosing "No default device" clears it."""
+    assert (
+        setup_entry.subentries["num_alice"].data[CONF_DEFAULT_DEVICE] == "dev_kitchen"
+    )
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER, "num_alice")
+    result = await _submit(
+        hass,
+        result,
+        {
+            CONF_NAME: "Alice",
+            CONF_NUMBER: ALICE,
+            CONF_PERMISSION: "control",
+            CONF_DEFAULT_DEVICE: "none",
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert setup_entry.subentries["num_alice"].data[CONF_DEFAULT_DEVICE] is None

@@ -70,12 +70,14 @@ class LastMessageStatusSensor(SmsIotEntity, SensorEntity):
         """Return which message it is and why it failed, if it did."""
         if (last := self._entry.runtime_data.statuses.last) is None:
             return None
-        return {
+        attributes = {
             "message_sid": last.message_sid,
             "to": mask_number(last.to),
             "error_code": last.error_code,
             "error_message": last.error_message,
         }
+        # Shown only when there is one: the UI reads a missing code as "Unknown".
+        return {key: value for key, value in attributes.items() if value is not None}
 
 
 class SimLastCommandSensor(SimEntity, SensorEntity):

@@ -7,7 +7,6 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
@@ -38,6 +37,7 @@ from .phone import to_e164
 
 _DEVICE_DOMAINS = ["light", "switch"]
 _PIN = re.compile(r"[0-9]{4,8}")
+NO_DEFAULT = "none"
 
 
 class SubentryFlowBase(ConfigSubentryFlow):
@@ -181,8 +181,15 @@ def permission_fields(devices: list[Any]) -> dict[vol.Marker, Any]:
         fields[vol.Optional(CONF_DEVICES)] = SelectSelector(
             SelectSelectorConfig(options=options, multiple=True)
         )
+        # An explicit "none" choice: a select's value cannot be emptied once set.
         fields[vol.Optional(CONF_DEFAULT_DEVICE)] = SelectSelector(
-            SelectSelectorConfig(options=options)
+            SelectSelectorConfig(
+                options=[
+                    SelectOptionDict(value=NO_DEFAULT, label="No default device"),
+                    *options,
+                ],
+                translation_key=CONF_DEFAULT_DEVICE,
+            )
         )
     return fields
 
@@ -193,6 +200,8 @@ def permission_data(
     """Return the permission part of a number's or SIM's data; fill errors if impossible."""
     allowed = user_input.get(CONF_DEVICES) or []
     default = user_input.get(CONF_DEFAULT_DEVICE)
+    if default == NO_DEFAULT:
+        default = None
     if default and allowed and default not in allowed:
         errors[CONF_DEFAULT_DEVICE] = "default_not_allowed"
     return {
@@ -216,11 +225,6 @@ class DeviceFlow(SubentryFlowBase):
             aliases = [" ".join(a.split()) for a in user_input.get(CONF_ALIASES, [])]
             aliases = [a for a in aliases if a]
             taken = self._taken_names()
-            if any(
-                s.data[CONF_ENTITY_ID] == entity_id
-                for s in self._siblings(SUBENTRY_DEVICE)
-            ):
-                errors[CONF_ENTITY_ID] = "entity_exists"
             if normalize(name) in CARRIER_KEYWORDS:
                 errors[CONF_NAME] = "carrier_keyword"
             elif not _usable_name(name):
@@ -263,14 +267,9 @@ class DeviceFlow(SubentryFlowBase):
         return taken
 
     def _entity_filter(self) -> EntitySelectorConfig:
-        """Offer ESPHome lights and switches when there are any, else all of them."""
-        registry = er.async_get(self.hass)
-        if any(
-            entity.platform == "esphome" and entity.domain in _DEVICE_DOMAINS
-            for entity in registry.entities.values()
-        ):
-            return EntitySelectorConfig(domain=_DEVICE_DOMAINS, integration="esphome")
-        return EntitySelectorConfig(domain=_DEVICE_DOMAINS)
+        """Offer every light and switch but those already added."""
+        added = [s.data[CONF_ENTITY_ID] for s in self._siblings(SUBENTRY_DEVICE)]
+        return EntitySelectorConfig(domain=_DEVICE_DOMAINS, exclude_entities=added)
 
 
 def _usable_name(name: str) -> bool:
