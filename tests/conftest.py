@@ -498,8 +498,8 @@ def sim_command(sim_sid: str, command: str, mode: str = "text") -> dict[str, str
     }
 
 
-async def start_twilio_flow(hass: HomeAssistant) -> dict[str, Any]:
-    """Start the config flow and pick Twilio from its menu."""
+async def start_flow(hass: HomeAssistant, kind: str) -> dict[str, Any]:
+    """Start the config flow and pick a kind of entry from its menu."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
@@ -507,9 +507,14 @@ async def start_twilio_flow(hass: HomeAssistant) -> dict[str, Any]:
     assert result["menu_options"] == ["twilio", "kore", "modem"]
     return dict(
         await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"next_step_id": "twilio"}
+            result["flow_id"], {"next_step_id": kind}
         )
     )
+
+
+async def start_twilio_flow(hass: HomeAssistant) -> dict[str, Any]:
+    """Start the config flow and pick Twilio from its menu."""
+    return await start_flow(hass, "twilio")
 
 
 def samples(strategy: SearchStrategy[Any], count: int = 100) -> list[Any]:

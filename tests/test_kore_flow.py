@@ -22,6 +22,7 @@ from .conftest import (
     KORE_SECRET,
     Devices,
     kore_config_entry,
+    start_flow,
 )
 
 CREDENTIALS = {
@@ -37,22 +38,19 @@ def external_url(hass: HomeAssistant) -> None:
     hass.config.external_url = "https://example.duckdns.org"
 
 
-async def _kore_step(hass: HomeAssistant) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
-    return dict(
-        await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"next_step_id": "kore"}
-        )
-    )
+async def _loaded(hass: HomeAssistant, kore: FakeKoreState) -> MockConfigEntry:
+    """Add the KORE entry and set it up against the fake API."""
+    entry = kore_config_entry(kore)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    return entry
 
 
 async def test_kore_entry_from_the_flow(
     hass: HomeAssistant, kore: FakeKoreState
 ) -> None:
     """Credentials are checked with a token; the callback URL must be HTTPS."""
-    result = await _kore_step(hass)
+    result = await start_flow(hass, "kore")
     flow = result["flow_id"]
     result = await hass.config_entries.flow.async_configure(
         flow, CREDENTIALS | {"kore_webhook_secret": ""}
@@ -92,9 +90,7 @@ async def test_sim_subentry_takes_over_and_gives_back_the_callback(
     gate = kore.find_sim("gate")
     assert gate is not None
     gate["commands_callback_url"] = "https://old.example.com/commands"
-    entry = kore_config_entry(kore)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await _loaded(hass, kore)
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, SUBENTRY_SIM), context={"source": SOURCE_USER}
     )
@@ -118,9 +114,7 @@ async def test_sim_flow_aborts(
     hass: HomeAssistant, kore: FakeKoreState, devices: Devices
 ) -> None:
     """No SIM left, the API down, or the entry not loaded: the flow says so."""
-    entry = kore_config_entry(kore)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await _loaded(hass, kore)
 
     async def start() -> Any:
         return await hass.config_entries.subentries.async_init(
@@ -157,9 +151,7 @@ async def test_reconfigure_sim_permissions(
     hass: HomeAssistant, kore: FakeKoreState, devices: Devices
 ) -> None:
     """A SIM's permission and devices can be edited; the SIM itself stays."""
-    entry = kore_config_entry(kore)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await _loaded(hass, kore)
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, SUBENTRY_SIM),
         context={"source": "reconfigure", "subentry_id": "sim_pump"},
@@ -185,9 +177,7 @@ async def test_removing_the_entry_gives_back_every_callback(
     hass: HomeAssistant, kore: FakeKoreState, devices: Devices
 ) -> None:
     """The entry goes: each SIM it took over gets its old callback, failures retried later."""
-    entry = kore_config_entry(kore)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await _loaded(hass, kore)
     gate = kore.find_sim("gate")
     assert gate is not None
     gate["commands_callback_url"] = "https://old.example.com/gate"
@@ -260,9 +250,7 @@ async def test_reconfigure_kore(
     hass: HomeAssistant, kore: FakeKoreState, devices: Devices
 ) -> None:
     """A new callback URL moves every SIM first; the secret is kept unless replaced."""
-    entry = kore_config_entry(kore)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await _loaded(hass, kore)
     result = await entry.start_reconfigure_flow(hass)
     assert KORE_SECRET not in repr(result)
     path = result["description_placeholders"]["webhook_path"]

@@ -16,35 +16,36 @@ from custom_components.sms_iot.const import (
     ROUTE_TWILIO_THEN_MODEM,
 )
 from custom_components.sms_iot.diagnostics import async_get_config_entry_diagnostics
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from tools.entries import number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 
-from .conftest import ALICE
+from .conftest import ALICE, start_flow
 from .fake_board import board_id
 
 _OPTIONS = {CONF_REPLY_TO_STRANGERS: False, CONF_RATE_LIMIT: 10, CONF_HOURLY_CAP: 30}
 
 
-async def _modem_step(hass: HomeAssistant) -> dict[str, object]:
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
+def _modem_entry(hass: HomeAssistant, board: FakeEsphomeDevice) -> MockConfigEntry:
+    """Add an entry with the board as its only way in and out (not set up)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        minor_version=2,
+        data={},
+        options={CONF_MODEM_DEVICE: board_id(hass, board)},
     )
-    return dict(
-        await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"next_step_id": "modem"}
-        )
-    )
+    entry.add_to_hass(hass)
+    return entry
 
 
 async def test_modem_entry_from_the_flow(
     hass: HomeAssistant, board: FakeEsphomeDevice
 ) -> None:
     """The flow lists the board offering send_sms; the entry needs no cloud at all."""
-    result = await _modem_step(hass)
+    result = await start_flow(hass, "modem")
     assert result["type"] is FlowResultType.FORM
     device_id = board_id(hass, board)
     options = result["data_schema"].schema[CONF_MODEM_DEVICE].config["options"]  # type: ignore[attr-defined]
@@ -72,7 +73,7 @@ async def test_modem_entry_from_the_flow(
 
 async def test_no_board_no_modem_entry(hass: HomeAssistant) -> None:
     """Without a connected board offering send_sms, the flow says what to do."""
-    result = await _modem_step(hass)
+    result = await start_flow(hass, "modem")
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "no_modem"
 
@@ -84,7 +85,7 @@ async def test_a_board_serves_one_entry(
     MockConfigEntry(
         domain=DOMAIN, data={}, options={CONF_MODEM_DEVICE: board_id(hass, board)}
     ).add_to_hass(hass)
-    result = await _modem_step(hass)
+    result = await start_flow(hass, "modem")
     assert result["reason"] == "no_modem"
 
 
@@ -159,13 +160,7 @@ async def test_modem_entry_waits_for_its_board(
     hass: HomeAssistant, board: FakeEsphomeDevice
 ) -> None:
     """Without its board connected, an entry without Twilio retries setup later."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=2,
-        data={},
-        options={CONF_MODEM_DEVICE: board_id(hass, board)},
-    )
-    entry.add_to_hass(hass)
+    entry = _modem_entry(hass, board)
     hass.services.async_remove("esphome", "sms_iot_fake_send_sms")
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_RETRY
@@ -179,13 +174,7 @@ async def test_modem_entry_reconfigure_points_to_options(
     hass: HomeAssistant, board: FakeEsphomeDevice
 ) -> None:
     """A modem entry has no credentials: reconfigure says where its board is changed."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=2,
-        data={},
-        options={CONF_MODEM_DEVICE: board_id(hass, board)},
-    )
-    entry.add_to_hass(hass)
+    entry = _modem_entry(hass, board)
     result = await entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "modem_reconfigure"
