@@ -349,6 +349,9 @@ async def test_status_callbacks(
     state = _sensor(hass, entity_registry, entry)
     assert state.state == "delivered"
     assert state.attributes["to"] == "********0123"
+    # No error: no error attributes (the UI would show "Unknown" for empty ones).
+    assert "error_code" not in state.attributes
+    assert "error_message" not in state.attributes
     assert [e.data["status"] for e in events] == ["sent", "delivered"]
 
     sid2 = (await send(hass, target=BOB, message="again"))["messages"][0]["message_sid"]
