@@ -46,6 +46,7 @@ from custom_components.sms_iot.const import (
 )
 from custom_components.sms_iot.kore_signature import kore_signature
 from custom_components.sms_iot.twilio_client import SentMessage
+from custom_components.sms_iot.twilio_inbound import InboundWebhook, NumberFacts
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_WEBHOOK_ID, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
@@ -73,6 +74,7 @@ PUBLIC_URL = f"https://example.duckdns.org/api/webhook/{WEBHOOK_ID}"
 HOOK = f"/api/webhook/{WEBHOOK_ID}"
 EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 TWILIO_API = "https://api.twilio.com/2010-04-01"
+PN = "PN" + "1" * 32
 ALICE = "+14155552671"
 BOB = "+14155550123"
 CAROL = "+14155550199"
@@ -140,7 +142,14 @@ def mock_twilio_api(
             params={"PhoneNumber": number, "PageSize": 1},
             json={
                 "incoming_phone_numbers": (
-                    [{"sid": "PN" + "1" * 32, "phone_number": number}]
+                    [
+                        {
+                            "sid": PN,
+                            "phone_number": number,
+                            "capabilities": {"sms": True, "mms": True},
+                            "type": "local",
+                        }
+                    ]
                     if number in owned
                     else []
                 ),
@@ -150,6 +159,14 @@ def mock_twilio_api(
                 "uri": "/2010-04-01/Accounts/x/IncomingPhoneNumbers.json",
             },
         )
+    aioclient_mock.get(
+        "https://messaging.twilio.com/v1/Services",
+        json={"services": [], "meta": {"key": "services", "next_page_url": None}},
+    )
+    number_url = f"{TWILIO_API}/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers/{PN}.json"
+    number_json = {"sid": PN, "phone_number": TWILIO_NUMBER, "sms_url": ""}
+    aioclient_mock.get(number_url, json=number_json)
+    aioclient_mock.post(number_url, json=number_json)
 
 
 @pytest.fixture
@@ -160,7 +177,10 @@ def mock_twilio_client() -> Generator[MagicMock]:
         patch("custom_components.sms_iot.config_flow.TwilioClient", new=client_class),
     ):
         client = client_class.return_value
-        client.async_verify.return_value = "My first account"
+        client.async_verify.return_value = None
+        client.async_facts.return_value = NumberFacts(
+            PN, TWILIO_NUMBER, InboundWebhook(None, None), sms=True, kind="local"
+        )
         client.async_create_message.return_value = SentMessage(
             "SM" + "0" * 32, "queued"
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
+import json
+from pathlib import Path
 import sys
 from types import SimpleNamespace
 from typing import Any
@@ -16,10 +18,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 import voluptuous as vol
 
+from custom_components import sms_iot
 from custom_components.sms_iot.const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
+    CONF_INBOUND_BEFORE,
+    CONF_INBOUND_SID,
     CONF_PUBLIC_URL,
     CONF_REPLY_TO_STRANGERS,
     CONF_TWILIO_NUMBER,
@@ -34,6 +39,7 @@ from homeassistant.helpers.network import NoURLAvailableError
 from .conftest import (
     ACCOUNT_SID,
     AUTH_TOKEN,
+    PN,
     PUBLIC_URL,
     TWILIO_NUMBER,
     WEBHOOK_ID,
@@ -78,7 +84,8 @@ async def test_full_flow(hass: HomeAssistant, twilio_api: AiohttpClientMocker) -
         result["flow_id"], {CONF_PUBLIC_URL: default}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == TWILIO_NUMBER
+    assert result["title"] == "Twilio +1 500-555-0006"
+    assert result["description"] == "configured"
     assert result["result"].unique_id == f"{ACCOUNT_SID}_{TWILIO_NUMBER}"
     assert result["data"] == {
         CONF_ACCOUNT_SID: ACCOUNT_SID,
@@ -87,6 +94,8 @@ async def test_full_flow(hass: HomeAssistant, twilio_api: AiohttpClientMocker) -
         CONF_WEBHOOK_ID: webhook_id,
         CONF_CLOUDHOOK: False,
         CONF_PUBLIC_URL: default,
+        CONF_INBOUND_SID: PN,
+        CONF_INBOUND_BEFORE: {"url": None, "method": None},
     }
     accounts = [
         c for c in twilio_api.mock_calls if str(c[1]).endswith(f"{ACCOUNT_SID}.json")
@@ -188,7 +197,12 @@ async def test_webhook_url_override_and_validation(
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], USER_INPUT
         )
-    assert result["step_id"] == "webhook"
+    # It says plainly that there is no public URL, and where to set one.
+    assert result["step_id"] == "webhook_no_url"
+    strings = json.loads((Path(sms_iot.__file__).parent / "strings.json").read_text())
+    step = strings["config"]["step"]["webhook_no_url"]
+    assert "(/config/network)" in step["description"]
+    assert "paste" not in step["description"].lower()
     with pytest.raises(vol.Invalid):
         result["data_schema"]({})  # no default URL to offer
     result = await hass.config_entries.flow.async_configure(

@@ -51,6 +51,7 @@ from .repairs import async_delete_issues
 from .services import async_setup_services
 from .twilio_client import TwilioAuthError, TwilioClient, TwilioError
 from .twilio_outbound import TwilioSender
+from .twilio_provision import async_restore_on_remove
 from .twilio_webhook import RefusalLog, SignatureWatch, async_handle_webhook
 
 _LOGGER = logging.getLogger(__name__)
@@ -152,9 +153,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
-    """Delete the entry's webhook, dedupe memory, repairs and the cloudhook made for it."""
+    """Undo what the entry set up: webhooks here and at Twilio or KORE, memory, repairs."""
     if CONF_WEBHOOK_ID in entry.data:
         ha_webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    await async_restore_on_remove(hass, entry)
     if (kore := kore_settings(entry)) is not None:
         client = KoreClient(hass, kore.client_id, entry.data[CONF_KORE_CLIENT_SECRET])
         await async_give_back(hass, entry.entry_id, client, set())

@@ -40,7 +40,10 @@ from .const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
+    CONF_CONFIGURE_TWILIO,
     CONF_HOURLY_CAP,
+    CONF_INBOUND_BEFORE,
+    CONF_INBOUND_SID,
     CONF_KORE_CLIENT_ID,
     CONF_KORE_CLIENT_SECRET,
     CONF_KORE_SECRET,
@@ -64,16 +67,19 @@ from .const import (
 )
 from .kore_client import KoreAuthError, KoreClient, KoreError
 from .modem import board_name, modem_devices
-from .phone import to_e164
+from .phone import friendly_number, to_e164
 from .sim_flow import SimFlow
 from .subentry_flow import AuthorizedNumberFlow, DeviceFlow
 from .twilio_client import (
     TwilioAuthError,
     TwilioClient,
     TwilioConnectionError,
+    TwilioError,
     TwilioSenderError,
     is_messaging_service,
 )
+from .twilio_inbound import NumberFacts
+from .twilio_provision import async_provision, async_reprovision
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -121,15 +127,51 @@ _RECONFIGURE_SCHEMA = vol.Schema(
         vol.Optional(CONF_AUTH_TOKEN): _PASSWORD,
         vol.Required(CONF_TWILIO_NUMBER): _TEXT,
         vol.Required(CONF_PUBLIC_URL): _URL,
+        vol.Optional(CONF_CONFIGURE_TWILIO): BooleanSelector(),
     }
 )
 
 
-def _url_schema(default: str | None) -> vol.Schema:
-    """Return the schema asking for the public webhook URL."""
-    return vol.Schema(
-        {vol.Required(CONF_PUBLIC_URL, default=default or vol.UNDEFINED): _URL}
-    )
+def _url_schema(default: str | None, *, configure: bool) -> vol.Schema:
+    """Return the schema asking for the public webhook URL (and whether to set it in Twilio)."""
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(CONF_PUBLIC_URL, default=default or vol.UNDEFINED): _URL
+    }
+    if configure:
+        fields[vol.Required(CONF_CONFIGURE_TWILIO, default=True)] = BooleanSelector()
+    return vol.Schema(fields)
+
+
+def _twilio_title(twilio_number: str, facts: NumberFacts | None) -> str:
+    """Return the entry's title: "Twilio +1 415-555-0100", or the Messaging Service's name."""
+    if is_messaging_service(twilio_number):
+        return f"Twilio {(facts.name if facts else None) or twilio_number}"
+    return f"Twilio {friendly_number(twilio_number)}"
+
+
+def _overridden(facts: NumberFacts) -> str | None:
+    """Return why setting this webhook would not change where texts go, if it would not."""
+    if facts.is_service and facts.numbers_override_service:
+        return "service_uses_number_webhooks"
+    if facts.service_decides:
+        return "number_in_service"
+    if facts.sms_application:
+        return "number_uses_application"
+    return None
+
+
+def _service(facts: NumberFacts | None) -> str:
+    """Return the Messaging Service an error about it names."""
+    return (facts.service_sid or facts.sid) if facts else "-"
+
+
+def _provision_error(err: TwilioError) -> str:
+    """Return the form error for a webhook Twilio did not let us set."""
+    if isinstance(err, TwilioAuthError):
+        return "provision_denied"
+    if isinstance(err, TwilioSenderError):
+        return "provision_not_found"
+    return "cannot_connect"
 
 
 def public_url_error(value: str, webhook_id: str, cloudhook: str | None) -> str | None:
@@ -174,6 +216,9 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         """Initialize the flow."""
         self._data: dict[str, Any] = {}
         self._title = ""
+        self._facts: NumberFacts | None = None
+        # Neither Cloud nor an external URL: the webhook step says so.
+        self._no_url = False
         # A cloudhook this flow created and no entry owns yet.
         self._cloudhook: str | None = None
 
@@ -200,10 +245,11 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         twilio_number: str,
         errors: dict[str, str],
     ) -> None:
-        """Verify credentials and the Twilio number with Twilio, filling errors by field."""
+        """Verify credentials and read the Twilio number's facts, filling errors by field."""
         client = TwilioClient(self.hass, account_sid, auth_token)
         try:
             await client.async_verify(twilio_number)
+            self._facts = await client.async_facts(twilio_number)
         except TwilioAuthError:
             errors[CONF_AUTH_TOKEN] = "invalid_auth"
         except TwilioSenderError:
@@ -332,7 +378,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                     CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN],
                     CONF_TWILIO_NUMBER: twilio_number,
                 }
-                self._title = twilio_number
+                self._title = _twilio_title(twilio_number, self._facts)
                 return await self.async_step_webhook()
         return self.async_show_form(
             step_id="twilio",
@@ -373,8 +419,20 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_webhook(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show the webhook URL to paste into Twilio and let the user correct it."""
+        """Show the webhook URL; point the number at it, or say how to do it by hand."""
         return await self._async_webhook_step("webhook", user_input)
+
+    async def async_step_webhook_no_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the webhook URL when Home Assistant has none to offer."""
+        return await self._async_webhook_step("webhook", user_input)
+
+    async def async_step_kore_webhook_no_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the KORE callback URL when Home Assistant has none to offer."""
+        return await self._async_webhook_step("kore_webhook", user_input)
 
     async def _async_webhook_step(
         self, step_id: str, user_input: dict[str, Any] | None
@@ -384,6 +442,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is None:
             self._data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
             default = await self._async_default_url()
+            self._no_url = default is None
         else:
             default = user_input[CONF_PUBLIC_URL].strip()
             error = public_url_error(
@@ -395,30 +454,56 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 and not default.startswith("https://")
             ):
                 error = "url_https_only"
-            if error is None:
-                uses_cloudhook = default == self._cloudhook
-                if uses_cloudhook:
-                    self._cloudhook = None  # the entry owns it now
-                return self.async_create_entry(
-                    title=self._title,
-                    data={
-                        **self._data,
-                        CONF_PUBLIC_URL: default,
-                        CONF_CLOUDHOOK: uses_cloudhook,
-                    },
-                    description_placeholders={"public_url": default},
-                )
-            errors[CONF_PUBLIC_URL] = error
+            if error is not None:
+                errors[CONF_PUBLIC_URL] = error
+            elif result := await self._async_finish(default, user_input, errors):
+                return result
+        facts = self._facts
         return self.async_show_form(
-            step_id=step_id,
-            data_schema=_url_schema(default),
+            step_id=f"{step_id}_no_url" if self._no_url else step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                _url_schema(default, configure=facts is not None), user_input
+            ),
             errors=errors,
             description_placeholders={
                 "webhook_path": webhook.async_generate_path(
                     self._data[CONF_WEBHOOK_ID]
                 ),
                 "console_url": TWILIO_CONSOLE_URL,
+                "current_url": (facts.inbound.url if facts else None) or "-",
+                "service": _service(facts),
             },
+        )
+
+    async def _async_finish(
+        self, public_url: str, user_input: dict[str, Any], errors: dict[str, str]
+    ) -> ConfigFlowResult | None:
+        """Point Twilio at the URL if asked, then create the entry; None if that failed."""
+        data = {**self._data, CONF_PUBLIC_URL: public_url}
+        description = None
+        if (facts := self._facts) is not None:
+            description = "manual"
+            if user_input.get(CONF_CONFIGURE_TWILIO):
+                if error := _overridden(facts):
+                    errors["base"] = error
+                    return None
+                client = TwilioClient(
+                    self.hass, data[CONF_ACCOUNT_SID], data[CONF_AUTH_TOKEN]
+                )
+                try:
+                    data |= await async_provision(client, facts, public_url)
+                except TwilioError as err:
+                    errors["base"] = _provision_error(err)
+                    return None
+                description = "configured"
+        uses_cloudhook = public_url == self._cloudhook
+        if uses_cloudhook:
+            self._cloudhook = None  # the entry owns it now
+        return self.async_create_entry(
+            title=self._title,
+            data={**data, CONF_CLOUDHOOK: uses_cloudhook},
+            description=description,
+            description_placeholders={"public_url": public_url},
         )
 
     @callback
@@ -573,21 +658,32 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 user_input[CONF_TWILIO_NUMBER],
                 errors,
             )
-            if twilio_number is not None:
-                return self.async_update_reload_and_abort(
+            if twilio_number is not None and (
+                data := await self._async_follow(
                     entry,
-                    unique_id=f"{entry.data[CONF_ACCOUNT_SID]}_{twilio_number}",
-                    title=twilio_number,
-                    data_updates={
+                    {
                         CONF_AUTH_TOKEN: token,
                         CONF_TWILIO_NUMBER: twilio_number,
                         CONF_PUBLIC_URL: public_url,
                     },
+                    bool(user_input.get(CONF_CONFIGURE_TWILIO)),
+                    errors,
                 )
+            ):
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=f"{entry.data[CONF_ACCOUNT_SID]}_{twilio_number}",
+                    title=_twilio_title(twilio_number, self._facts),
+                    data=data,
+                )
+        shown = user_input or {
+            **entry.data,
+            CONF_CONFIGURE_TWILIO: CONF_INBOUND_SID in entry.data,
+        }
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                _RECONFIGURE_SCHEMA, _without_secrets(user_input or dict(entry.data))
+                _RECONFIGURE_SCHEMA, _without_secrets(shown)
             ),
             errors=errors,
             description_placeholders={
@@ -595,8 +691,38 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 "webhook_path": webhook.async_generate_path(
                     entry.data[CONF_WEBHOOK_ID]
                 ),
+                "service": _service(self._facts),
             },
         )
+
+    async def _async_follow(
+        self,
+        entry: ConfigEntry,
+        changes: dict[str, Any],
+        configure: bool,
+        errors: dict[str, str],
+    ) -> dict[str, Any] | None:
+        """Move Twilio's webhook with the new number and URL; return the entry's new data."""
+        facts = self._facts if configure else None
+        if facts is not None and (error := _overridden(facts)):
+            errors["base"] = error
+            return None
+        client = TwilioClient(
+            self.hass, entry.data[CONF_ACCOUNT_SID], changes[CONF_AUTH_TOKEN]
+        )
+        try:
+            kept = await async_reprovision(
+                client, entry.data, facts, changes[CONF_PUBLIC_URL]
+            )
+        except TwilioError as err:
+            errors["base"] = _provision_error(err)
+            return None
+        data = {
+            k: v
+            for k, v in entry.data.items()
+            if k not in (CONF_INBOUND_SID, CONF_INBOUND_BEFORE)
+        }
+        return data | kept | changes
 
 
 async def _async_check_kore(

@@ -77,3 +77,8 @@ RECENT_COMMANDS: Final = 20
 # This many wrong or missing PINs within the window raise a repair (someone may be guessing).
 PIN_FAILURE_THRESHOLD: Final = 5
 PIN_FAILURE_WINDOW: Final = 600.0
+
+# Where the Twilio number sent incoming texts before the flow pointed it at Home Assistant.
+CONF_INBOUND_SID: Final = "inbound_sid"
+CONF_INBOUND_BEFORE: Final = "inbound_before"
+CONF_CONFIGURE_TWILIO: Final = "configure_twilio"

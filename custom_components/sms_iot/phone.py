@@ -25,3 +25,31 @@ def mask_number(number: str) -> str:
     if len(number) <= 4:
         return "*" * len(number)
     return "*" * (len(number) - 4) + number[-4:]
+
+
+def region_of(number: str) -> str | None:
+    """Return the ISO country a number belongs to (e.g. "US"), or None if unknown."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def is_toll_free(number: str) -> bool:
+    """Return True for a toll-free number."""
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
+
+
+def friendly_number(number: str) -> str:
+    """Return a number written the international way ("+1 415-555-0100"), else as given."""
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )

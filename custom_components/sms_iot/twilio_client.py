@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 import logging
 from typing import Any
@@ -16,13 +18,23 @@ from twilio.rest import Client
 # while Home Assistant imports the integration in an executor.
 import twilio.rest.api.v2010.account
 import twilio.rest.messaging
-import twilio.rest.messaging.v1.service  # noqa: F401
+import twilio.rest.messaging.v1.service
+import twilio.rest.messaging.v1.service.phone_number
+import twilio.rest.messaging.v1.tollfree_verification  # noqa: F401
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .const import TWILIO_TIMEOUT
+from .twilio_inbound import (
+    InboundWebhook,
+    NumberFacts,
+    async_get_inbound,
+    async_number_facts,
+    async_set_inbound,
+    service_facts,
+)
 
 # twilio logs every request URL and form (account SID, phone numbers) at INFO.
 _HTTP_LOGGER = logging.getLogger(__name__ + ".http")
@@ -57,6 +69,18 @@ def _error(err: TwilioRestException, not_found: type[TwilioError]) -> TwilioErro
     if err.status == 404:
         return not_found()
     return TwilioConnectionError()
+
+
+@asynccontextmanager
+async def _calls(not_found: type[TwilioError]) -> AsyncIterator[None]:
+    """Bound a few API calls in time and turn their failures into ours."""
+    try:
+        async with asyncio.timeout(TWILIO_TIMEOUT):
+            yield
+    except TwilioRestException as err:
+        raise _error(err, not_found) from err
+    except (ClientError, TimeoutError) as err:
+        raise TwilioConnectionError from err
 
 
 class TwilioSendError(TwilioError):
@@ -95,29 +119,43 @@ class TwilioClient:
         http_client.session = async_get_clientsession(hass)
         self._client = Client(account_sid, auth_token, http_client=http_client)
 
-    async def async_verify(self, twilio_number: str) -> str:
-        """Check the credentials and the Twilio number; return the account's name."""
+    async def async_verify(self, twilio_number: str) -> None:
+        """Check the credentials and that the Twilio number belongs to the account."""
         client = self._client
-        try:
-            async with asyncio.timeout(TWILIO_TIMEOUT):
-                try:
-                    account = await client.api.v2010.accounts(
-                        client.account_sid
-                    ).fetch_async()
-                except TwilioRestException as err:
-                    raise _error(err, TwilioAuthError) from err
-                try:
-                    if is_messaging_service(twilio_number):
-                        await client.messaging.v1.services(twilio_number).fetch_async()
-                    elif not await client.incoming_phone_numbers.list_async(
-                        phone_number=twilio_number, limit=1
-                    ):
-                        raise TwilioSenderError
-                except TwilioRestException as err:
-                    raise _error(err, TwilioSenderError) from err
-        except (ClientError, TimeoutError) as err:
-            raise TwilioConnectionError from err
-        return str(account.friendly_name or client.account_sid)
+        async with _calls(TwilioAuthError):
+            await client.api.v2010.accounts(client.account_sid).fetch_async()
+        async with _calls(TwilioSenderError):
+            if is_messaging_service(twilio_number):
+                await client.messaging.v1.services(twilio_number).fetch_async()
+            elif not await client.incoming_phone_numbers.list_async(
+                phone_number=twilio_number, limit=1
+            ):
+                raise TwilioSenderError
+
+    async def async_facts(self, twilio_number: str) -> NumberFacts:
+        """Read what Twilio says about the number: webhook, capabilities, registration."""
+        client = self._client
+        async with _calls(TwilioSenderError):
+            if is_messaging_service(twilio_number):
+                return service_facts(
+                    await client.messaging.v1.services(twilio_number).fetch_async()
+                )
+            found = await client.incoming_phone_numbers.list_async(
+                phone_number=twilio_number, limit=1
+            )
+            if not found:
+                raise TwilioSenderError
+            return await async_number_facts(client, found[0])
+
+    async def async_get_inbound(self, sid: str) -> InboundWebhook:
+        """Return where the number or Messaging Service sends incoming texts now."""
+        async with _calls(TwilioSenderError):
+            return await async_get_inbound(self._client, sid)
+
+    async def async_set_inbound(self, sid: str, hook: InboundWebhook) -> None:
+        """Point the number or Messaging Service's incoming texts at a URL."""
+        async with _calls(TwilioSenderError):
+            await async_set_inbound(self._client, sid, hook)
 
     async def async_create_message(
         self,
