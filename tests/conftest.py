@@ -147,6 +147,7 @@ def mock_twilio_api(
                             "sid": PN,
                             "phone_number": number,
                             "capabilities": {"sms": True, "mms": True},
+                            "sms_url": PUBLIC_URL,
                             "type": "local",
                         }
                     ]
@@ -360,9 +361,10 @@ async def twilio_server(
     hass: HomeAssistant, socket_enabled: None, aiohttp_server: Any
 ) -> AsyncGenerator[TestServer]:
     """The fake Twilio REST API on loopback, with the twilio library pointed at it."""
-    server: TestServer = await aiohttp_server(
-        create_app(ACCOUNT_SID, AUTH_TOKEN, [TWILIO_NUMBER, MESSAGING_SERVICE])
-    )
+    app = create_app(ACCOUNT_SID, AUTH_TOKEN, [TWILIO_NUMBER, MESSAGING_SERVICE])
+    # Set up as the entry expects: texts to the number come to its webhook.
+    app[STATE].numbers[TWILIO_NUMBER].sms_url = PUBLIC_URL
+    server: TestServer = await aiohttp_server(app)
     undo = redirect_twilio(str(server.make_url("")))
     yield server
     undo()

@@ -110,7 +110,7 @@ async def test_signature_failures_spread_out_raise_nothing(
     for _ in range(10):
         await client.post(HOOK, data=params, headers={"X-Twilio-Signature": "x"})
         freezer.tick(300)
-    assert not issue_registry.issues
+    assert not [i for _, i in issue_registry.issues if i.startswith("signature")]
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .compliance import Compliance
 from .const import (
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
@@ -86,9 +87,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
     config = build_config(entry)
     inbox = Inbox(hass, entry.entry_id, config, memory)
     modem = Modem(hass, config.modem_device, inbox) if config.modem_device else None
-    twilio_sender = (
-        TwilioSender(hass, entry, twilio.client, twilio.settings) if twilio else None
-    )
+    twilio_sender = TwilioSender(hass, entry, twilio) if twilio else None
     routes: dict[str, tuple[Sender | None, ...]] = {
         ROUTE_TWILIO: (twilio_sender,),
         ROUTE_MODEM: (modem,),
@@ -106,6 +105,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
     )
     if modem is not None:
         entry.async_on_unload(modem.async_start())
+    if twilio is not None:
+        entry.async_on_unload(
+            entry.runtime_data.statuses.listen(twilio.compliance.on_status)
+        )
+        entry.async_create_background_task(
+            hass, _async_check_number(twilio), "sms_iot Twilio number check"
+        )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
@@ -141,7 +147,18 @@ async def _async_connect_twilio(
         settings=settings,
         client=client,
         signatures=SignatureWatch(entry.data[CONF_AUTH_TOKEN], settings.public_url),
+        compliance=Compliance(hass, entry.entry_id, entry.title),
     )
+
+
+async def _async_check_number(link: TwilioLink) -> None:
+    """Say what the number can do and where its texts go (off the set-up's path)."""
+    try:
+        facts = await link.client.async_facts(link.settings.number)
+    except TwilioError as err:
+        _LOGGER.debug("Could not read the Twilio number's settings: %s", err)
+        return
+    link.compliance.check(facts, link.settings.public_url)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bool:

@@ -44,6 +44,7 @@ from .limits import SlidingWindow
 from .message_status import MessageStatuses
 
 if TYPE_CHECKING:
+    from .compliance import Compliance
     from .inbox import Inbox
     from .kore_client import KoreClient
     from .modem import Modem
@@ -145,6 +146,7 @@ class TwilioLink:
     settings: TwilioSettings
     client: TwilioClient
     signatures: SignatureWatch
+    compliance: Compliance
 
 
 @dataclass(slots=True)

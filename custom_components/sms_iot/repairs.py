@@ -13,6 +13,31 @@ SIGNATURE_FAILURES = "signature_failures"
 HOURLY_CAP = "hourly_cap"
 PIN_FAILURES = "pin_failures"
 KORE_UNSIGNED = "kore_unsigned"
+# Raised by compliance.Compliance. Refused at creation, for a recipient or its country:
+OPTED_OUT = "recipient_opted_out"
+REGION = "region_not_enabled"
+ROUTE = "route_not_enabled"
+# Reported later by the carrier, about the sending number:
+A2P = "a2p_unregistered"
+TOLLFREE = "tollfree_unverified"
+FILTERED = "carrier_filtered"
+# Read from Twilio's API at set-up: what the number can do, and where its texts go:
+NO_SMS = "number_no_sms"
+A2P_RISK = "a2p_campaign_missing"
+TOLLFREE_RISK = "tollfree_not_verified"
+ELSEWHERE = "webhook_elsewhere"
+TWILIO_ISSUES = (
+    OPTED_OUT,
+    REGION,
+    ROUTE,
+    A2P,
+    TOLLFREE,
+    FILTERED,
+    NO_SMS,
+    A2P_RISK,
+    TOLLFREE_RISK,
+    ELSEWHERE,
+)
 
 
 def issue_id(kind: str, entry_id: str) -> str:
@@ -23,7 +48,13 @@ def issue_id(kind: str, entry_id: str) -> str:
 @callback
 def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Delete every issue of an entry: their causes end with its run."""
-    for kind in (SIGNATURE_FAILURES, HOURLY_CAP, PIN_FAILURES, KORE_UNSIGNED):
+    for kind in (
+        SIGNATURE_FAILURES,
+        HOURLY_CAP,
+        PIN_FAILURES,
+        KORE_UNSIGNED,
+        *TWILIO_ISSUES,
+    ):
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry_id))
 
 

@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from aiohttp import ClientError
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
@@ -79,7 +79,8 @@ async def _calls(not_found: type[TwilioError]) -> AsyncIterator[None]:
             yield
     except TwilioRestException as err:
         raise _error(err, not_found) from err
-    except (ClientError, TimeoutError) as err:
+    except (ClientError, TimeoutError, TwilioException) as err:
+        # TwilioException: a list's page that could not be fetched.
         raise TwilioConnectionError from err
 
 

@@ -9,15 +9,10 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN, ROUTE_TWILIO
 from .message_status import MessageStatus
-from .models import SenderUnavailableError, SmsIotConfigEntry, TwilioSettings
+from .models import SenderUnavailableError, SmsIotConfigEntry, TwilioLink
 from .phone import mask_number
 from .segments import segment_info, split_body
-from .twilio_client import (
-    TwilioClient,
-    TwilioConnectionError,
-    TwilioSendError,
-    TwilioTimeoutError,
-)
+from .twilio_client import TwilioConnectionError, TwilioSendError, TwilioTimeoutError
 from .twilio_urls import status_callback_url
 
 _INVALID_RECIPIENT = {21211, 21614, 21635}
@@ -49,15 +44,15 @@ class TwilioSender:
         self,
         hass: HomeAssistant,
         entry: SmsIotConfigEntry,
-        client: TwilioClient,
-        settings: TwilioSettings,
+        link: TwilioLink,
     ) -> None:
-        """Initialize with the entry's client and settings."""
+        """Initialize with the entry's Twilio side."""
         self._hass = hass
         self._entry = entry
-        self._client = client
-        self._settings = settings
-        self._callback = status_callback_url(settings.public_url)
+        self._client = link.client
+        self._settings = link.settings
+        self._compliance = link.compliance
+        self._callback = status_callback_url(link.settings.public_url)
 
     def split(self, text: str) -> list[str]:
         """Return the bodies Twilio accepts (it splits each into segments itself)."""
@@ -76,6 +71,7 @@ class TwilioSender:
                 self._settings.number, to, body, media, self._callback
             )
         except TwilioSendError as err:
+            self._compliance.failed(err.code, to)
             error, key = _send_error(err)
             if key == "invalid_auth":
                 self._entry.async_start_reauth(self._hass)
@@ -97,6 +93,7 @@ class TwilioSender:
                 translation_key="twilio_unreachable",
                 translation_placeholders=placeholders,
             ) from err
+        self._compliance.accepted(to)
         self._entry.runtime_data.statuses.update(
             MessageStatus(sent.sid, to, sent.status)
         )

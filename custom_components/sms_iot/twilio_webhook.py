@@ -189,6 +189,7 @@ async def async_handle_webhook(
         twilio.signatures.refused(hass, entry)
         return refuse(entry, 403, "signature")
     twilio.signatures.accepted(hass, entry.entry_id)
+    twilio.compliance.reached()
     form = dict(params)
     if len(form) != len(params):
         return refuse(entry, 400, "incomplete")
