@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.sms_iot.button import TEST_TEXT
 from custom_components.sms_iot.const import (
     CONF_MODEM_DEVICE,
     DOMAIN,
@@ -31,6 +32,9 @@ from custom_components.sms_iot.const import (
     PIN_FAILURE_WINDOW,
 )
 from custom_components.sms_iot.modem import board_name, modem_action
+from homeassistant.components.persistent_notification import (
+    _async_get_or_create_notifications,
+)
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import Context, EventOrigin, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -443,3 +447,29 @@ async def test_any_text_after_the_pin_gets_plain_one_segment_replies(
     for _, message in board.sent_sms:
         assert len(message) <= 160
         assert message.isascii()
+
+
+async def test_send_test_button_through_the_board(
+    hass: HomeAssistant,
+    modem_entry: MockConfigEntry,
+    board: FakeEsphomeDevice,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """On a modem entry the test text goes through the board, which reports no delivery."""
+    entity_id = entity_registry.async_get_entity_id(
+        "button", DOMAIN, f"{modem_entry.entry_id}_send_test_{_subentry(modem_entry)}"
+    )
+    assert entity_id is not None
+    await hass.services.async_call(
+        "button", "press", {"entity_id": entity_id}, blocking=True
+    )
+    await wait_until(hass, lambda: bool(board.sent_sms))
+    assert board.sent_sms == [(ALICE, TEST_TEXT)]
+    message = _async_get_or_create_notifications(hass)[
+        f"sms_iot_test_{_subentry(modem_entry)}"
+    ]["message"]
+    assert "handed to the modem board" in message
+
+
+def _subentry(entry: MockConfigEntry) -> str:
+    return next(s.subentry_id for s in entry.subentries.values() if s.title == "Alice")
