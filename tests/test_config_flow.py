@@ -95,7 +95,7 @@ async def test_full_flow(hass: HomeAssistant, twilio_api: AiohttpClientMocker) -
         CONF_CLOUDHOOK: False,
         CONF_PUBLIC_URL: default,
         CONF_INBOUND_SID: PN,
-        CONF_INBOUND_BEFORE: {"url": None, "method": None},
+        CONF_INBOUND_BEFORE: {"url": PUBLIC_URL, "method": None},
     }
     accounts = [
         c for c in twilio_api.mock_calls if str(c[1]).endswith(f"{ACCOUNT_SID}.json")

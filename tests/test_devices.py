@@ -72,21 +72,26 @@ def _layout(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
     return layout
 
 
-def _expected(entry_id: str, prefix: str, events: bool = True) -> dict[str, Any]:
+def _expected(entry_id: str, prefix: str, newer: bool = True) -> dict[str, Any]:
     """Return the layout of the test entry: a device per number, sensor on the service one.
 
-    Each number's device has its notify entity and (since 0.2.0) its text event entity.
+    Each number's device has its notify entity and (since 0.2.0) its text event entity and
+    its test button.
     """
-    kinds = {"notify": "notify", "event": "text"} if events else {"notify": "notify"}
+    kinds = {"notify": ("notify", ""), "event": ("text", "_text")}
+    if newer:
+        kinds["button"] = ("send_test", "_send_test_text")
+    else:
+        del kinds["event"]
     return {
-        f"{domain}.{prefix}_{name}{'' if domain == 'notify' else '_text'}": (
+        f"{domain}.{prefix}_{name}{suffix}": (
             f"{entry_id}_{key}_num_{name}",
             f"_num_{name}",
             {f"num_{name}"},
             f"num_{name}",
         )
         for name in ("alice", "bob", "carol")
-        for domain, key in kinds.items()
+        for domain, (key, suffix) in kinds.items()
     } | {
         f"sensor.{prefix}_last_message_status": (
             f"{entry_id}_last_message_status",
@@ -166,7 +171,7 @@ async def test_migrates_0_1_0_layout_and_survives_restart(
     assert entry is not None
     assert entry.minor_version == 2
     expected = _expected(entry_id, "sms_iot_15005550006")
-    old = _expected(entry_id, "sms_iot_15005550006", events=False)
+    old = _expected(entry_id, "sms_iot_15005550006", newer=False)
     assert {k: v[0] for k, v in old.items()} == before
     assert _layout(hass, entry_id) == expected
     assert len(dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)) == 4
