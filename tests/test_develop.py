@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+import json
 import os
 from pathlib import Path
 import signal
 import socket
 import subprocess
 import time
+from typing import Any
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -27,11 +32,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def develop(socket_enabled: None, tmp_path: Path) -> Generator[Path]:
-    """Run scripts/develop on free ports with a fresh config dir; stop it afterwards."""
-    config = tmp_path / "config"
-    env = {
+def _env(config: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "HA_PORT": str(_free_port()),
         "DEVICE_PORT": str(esphome_sim.pick_port()),
@@ -41,9 +43,19 @@ def develop(socket_enabled: None, tmp_path: Path) -> Generator[Path]:
         "KORE_PORT": str(_free_port()),
         "SMS_IOT_CONFIG": str(config),
     }
+
+
+@pytest.fixture
+def develop(
+    socket_enabled: None, tmp_path: Path, request: pytest.FixtureRequest
+) -> Generator[Path]:
+    """Run scripts/develop on free ports with a fresh config dir; stop it afterwards."""
+    config = tmp_path / "config"
+    env = _env(config)
+    (tmp_path / "ha_port").write_text(env["HA_PORT"])
     log = (tmp_path / "develop.log").open("wb")
     process = subprocess.Popen(
-        [str(ROOT / "scripts" / "develop")],
+        [str(ROOT / "scripts" / "develop"), *getattr(request, "param", [])],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -96,3 +108,133 @@ def test_develop_then_sms(develop: Path) -> None:
         check=False,
     )
     assert kore.stdout.strip() == "Relay: ON", kore.stdout + kore.stderr
+
+
+class _Api:
+    """Home Assistant's REST API as the browser uses it, with a newcomer's token."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.token = ""
+
+    def call(self, path: str, body: Any = None, form: bool = False) -> Any:
+        data = headers = None
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if body is not None:
+            if form:
+                data = urllib.parse.urlencode(body).encode()
+            else:
+                data = json.dumps(body).encode()
+                headers["Content-Type"] = "application/json"
+        # Always http://127.0.0.1 (the develop instance).
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.loads(response.read() or b"null")
+
+    def wait(self, path: str, log: Path) -> Any:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                return self.call(path)
+            except (urllib.error.URLError, ConnectionError) as err:
+                failure = f"{err}\n{log.read_text()[-3000:]}"
+            assert time.monotonic() < deadline, failure
+            time.sleep(1)
+
+    def onboard(self) -> None:
+        """Create the owner as the onboarding page does; keep the owner's token."""
+        client_id = self.base + "/"
+        code = self.call(
+            "/api/onboarding/users",
+            {
+                "client_id": client_id,
+                "name": "Newcomer",
+                "username": "newcomer",
+                "password": "newcomer-password",
+                "language": "en",
+            },
+        )["auth_code"]
+        self.token = self.call(
+            "/auth/token",
+            {"grant_type": "authorization_code", "code": code, "client_id": client_id},
+            form=True,
+        )["access_token"]
+
+    def flow(self, path: str, start: dict[str, Any], *steps: dict[str, Any]) -> Any:
+        result = self.call(path, start)
+        for step in steps:
+            assert result["type"] in ("form", "menu"), result
+            result = self.call(f"{path}/{result['flow_id']}", step)
+        return result
+
+
+@pytest.mark.parametrize("develop", [["--empty"]], indirect=True)
+def test_newcomer_from_an_empty_home_assistant(develop: Path) -> None:
+    """README's steps from an empty Home Assistant to a replied status, nothing by hand."""
+    info = json.loads((develop / "sms_iot_develop.json").read_text())
+    log = develop.parent / "develop.log"
+    api = _Api(f"http://127.0.0.1:{(develop.parent / 'ha_port').read_text()}")
+    api.wait("/api/onboarding", log)
+    api.onboard()
+    # The frontend's first calls answer (they once hung on a missing PyTurboJPEG).
+    assert "camera" in {s["domain"] for s in api.call("/api/services")}
+    api.wait("/api/states/switch.sms_iot_sim_relay", log)
+    flows = "/api/config/config_entries/flow"
+    webhook = api.flow(
+        flows,
+        {"handler": "sms_iot"},
+        {"next_step_id": "twilio"},
+        {
+            "account_sid": info["account_sid"],
+            "auth_token": info["auth_token"],
+            "sender": info["to"],
+        },
+    )
+    assert webhook["step_id"] == "webhook", webhook
+    public_url = api.base + webhook["description_placeholders"]["webhook_path"]
+    created = api.call(
+        f"{flows}/{webhook['flow_id']}",
+        {"public_url": public_url, "configure_twilio": True},
+    )
+    assert created["type"] == "create_entry", created
+    entry_id = created["result"]["entry_id"]
+    subentries = "/api/config/config_entries/subentries/flow"
+    added = api.flow(
+        subentries,
+        {"handler": [entry_id, "device"]},
+        {"entity_id": "switch.sms_iot_sim_relay", "name": "Relay"},
+    )
+    assert added["type"] == "create_entry", added
+    added = api.flow(
+        subentries,
+        {"handler": [entry_id, "authorized_number"]},
+        {"name": "Me", "number": info["from"], "permission": "control"},
+    )
+    assert added["type"] == "create_entry", added
+    deadline = time.monotonic() + 60
+    while (result := _sms(develop, "status")).stdout.strip() != "Relay: OFF":
+        assert time.monotonic() < deadline, result.stdout + result.stderr
+        time.sleep(1)
+
+
+def test_busy_port_is_one_line(socket_enabled: None, tmp_path: Path) -> None:
+    """A port in use stops scripts/develop with one line naming it, not a traceback."""
+    env = _env(tmp_path / "config")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", int(env["TWILIO_PORT"])))
+        taken.listen()
+        result = subprocess.run(
+            [str(ROOT / "scripts" / "develop")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if "[develop]" in line]
+    assert lines == [
+        f"[develop] port {env['TWILIO_PORT']} (fake Twilio API) is in use: stop what "
+        "uses it, or set TWILIO_PORT to a free port"
+    ]

@@ -45,6 +45,7 @@ KORE_SECRET = "develop-webhook-secret"
 KORE_WEBHOOK_ID = "sms_iot_develop_kore_" + "0" * 11
 KORE_SIM = "barn-pump"
 WEBHOOK_ID = "sms_iot_develop_" + "0" * 16
+FAKE_TWILIO_STATE = "fake_twilio.json"
 DEVICE_MAC = "98:35:69:ab:f6:79"
 RELAY = "switch.sms_iot_sim_relay"
 LED = "light.sms_iot_sim_onboard_led"
@@ -98,8 +99,14 @@ def write(
     modem_port: int,
     modem_control_port: int,
     kore_port: int,
+    twilio_port: int,
+    empty: bool = False,
 ) -> dict[str, Any]:
-    """Write configuration.yaml and the seeded entries; return what scripts/sms needs."""
+    """Write configuration.yaml and the seeded entries; return what scripts/sms needs.
+
+    With empty, only the ESPHome boards are seeded: sms_iot is added through the UI, as a
+    newcomer does (README: From an empty Home Assistant).
+    """
     url = f"http://127.0.0.1:{port}"
     public_url = f"{url}/api/webhook/{WEBHOOK_ID}"
     storage = config_dir / ".storage"
@@ -160,7 +167,12 @@ def write(
                 sim_subentry(KORE_SIM, kore_sims()[KORE_SIM]),
             ],
         )
-        write_entries(storage, [esphome, modem, sms_iot, kore])
+        write_entries(
+            storage, [esphome, modem] if empty else [esphome, modem, sms_iot, kore]
+        )
+        # The fake Twilio account: the seeded entry's number already sends texts to it.
+        hooks = {} if empty else {TWILIO_NUMBER: {"url": public_url, "method": "POST"}}
+        (config_dir / FAKE_TWILIO_STATE).write_text(json.dumps({"numbers": hooks}))
     info = {
         "url": f"{url}/api/webhook/{WEBHOOK_ID}",
         "public_url": public_url,
@@ -176,6 +188,7 @@ def write(
         "kore_client_secret": KORE_CLIENT_SECRET,
         "kore_sims": kore_sims(),
         "modem_control": f"http://127.0.0.1:{modem_control_port}",
+        "twilio_api": f"http://127.0.0.1:{twilio_port}",
     }
     (config_dir / "sms_iot_develop.json").write_text(json.dumps(info, indent=2))
     return info
@@ -190,6 +203,10 @@ def main() -> None:
     parser.add_argument("--modem-port", type=int, default=6054)
     parser.add_argument("--modem-control-port", type=int, default=18125)
     parser.add_argument("--kore-port", type=int, default=18126)
+    parser.add_argument("--twilio-port", type=int, default=18124)
+    parser.add_argument(
+        "--empty", action="store_true", help="seed the boards only, not sms_iot"
+    )
     args = parser.parse_args()
     write(
         args.config,
@@ -198,6 +215,8 @@ def main() -> None:
         args.modem_port,
         args.modem_control_port,
         args.kore_port,
+        args.twilio_port,
+        args.empty,
     )
 
 

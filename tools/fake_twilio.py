@@ -19,11 +19,13 @@ import asyncio
 import base64
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+import json
 import logging
+from pathlib import Path
 import secrets
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientError, ClientSession, web
 from twilio.request_validator import RequestValidator
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -123,6 +125,44 @@ class FakeTwilioState:
     # A delivery error code per recipient, reported as "undelivered" instead of delivered.
     late_errors: dict[str, int] = field(default_factory=dict)
     delay: float = 0.0
+    # Where webhooks set through the API are kept across restarts (scripts/develop).
+    path: Path | None = None
+
+    def load(self) -> None:
+        """Read the webhooks saved by an earlier run."""
+        if self.path is None or not self.path.exists():
+            return
+        saved = json.loads(self.path.read_text())
+        for phone_number, hook in saved.get("numbers", {}).items():
+            if (number := self.numbers.get(phone_number)) is not None:
+                number.sms_url, number.sms_method = hook["url"], hook["method"]
+        for sid, hook in saved.get("services", {}).items():
+            if (service := self.services.get(sid)) is not None:
+                service.inbound_request_url = hook["url"]
+                service.inbound_method = hook["method"]
+
+    def save(self) -> None:
+        """Keep the webhooks for the next run."""
+        if self.path is None:
+            return
+        self.path.write_text(
+            json.dumps(
+                {
+                    "numbers": {
+                        n.phone_number: {"url": n.sms_url, "method": n.sms_method}
+                        for n in self.numbers.values()
+                    },
+                    "services": {
+                        s.sid: {
+                            "url": s.inbound_request_url,
+                            "method": s.inbound_method,
+                        }
+                        for s in self.services.values()
+                    },
+                },
+                indent=2,
+            )
+        )
 
     def number(self, sid: str) -> FakeNumber | None:
         """Return the number with this SID."""
@@ -230,6 +270,7 @@ def create_app(
             if form["SmsMethod"] not in ("GET", "POST"):
                 return _error(400, 21603, "SmsMethod must be GET or POST")
             number.sms_method = str(form["SmsMethod"])
+        state.save()
         return web.json_response(number.json(account_sid))
 
     def service_or_404(request: web.Request) -> FakeService | web.Response:
@@ -257,6 +298,7 @@ def create_app(
             service.inbound_request_url = str(form["InboundRequestUrl"]) or None
         if "InboundMethod" in form:
             service.inbound_method = str(form["InboundMethod"])
+        state.save()
         return web.json_response(service.json(account_sid))
 
     async def services(request: web.Request) -> web.Response:
@@ -386,9 +428,12 @@ def create_app(
         }
         if not pool:
             del params["MessagingServiceSid"]
-        status, body = await _post_signed(
-            request.app[_SESSION], auth_token, url, params
-        )
+        try:
+            status, body = await _post_signed(
+                request.app[_SESSION], auth_token, url, params
+            )
+        except ClientError:
+            status, body = 502, ""  # Twilio logs error 11200 and gives up
         return web.json_response({"url": url, "status": status, "body": body})
 
     async def session(app: web.Application) -> AsyncIterator[None]:
@@ -439,22 +484,17 @@ def main() -> None:
     parser.add_argument("--auth-token", required=True)
     parser.add_argument("--number", action="append", default=[])
     parser.add_argument(
-        "--sms-url",
-        action="append",
-        default=[],
-        metavar="NUMBER=URL",
-        help="a number's webhook for incoming texts, as if set in the console",
+        "--report", action="store_true", help="report sent and delivered statuses"
     )
     parser.add_argument(
-        "--report", action="store_true", help="report sent and delivered statuses"
+        "--state", type=Path, help="keep webhooks set through the API in this file"
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     app = create_app(args.account_sid, args.auth_token, args.number)
     state = app[STATE]
-    for preset in args.sms_url:
-        number, url = preset.split("=", 1)
-        state.numbers[number].sms_url = url
+    state.path = args.state
+    state.load()
     if args.report:
         state.report = ["sent", "delivered"]
     try:

@@ -1,6 +1,8 @@
 """Text the development Home Assistant as Twilio or the modem would, and print the reply.
 
 scripts/sms "kitchen on" [--from +14155552671] [--config config]
+    (the fake Twilio API stands for the phone network: it posts the text to the webhook
+    the number is set to, signed as Twilio signs, and this prints the TwiML reply)
 scripts/sms --via modem "4821 kitchen on"   (the modem board receives it; PIN first)
 """
 
@@ -9,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-import secrets
 import sys
 import time
 from typing import Any
@@ -18,9 +19,11 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
-from twilio.request_validator import RequestValidator
-
 REPLY_WAIT = 12.0
+NO_WEBHOOK = (
+    "Add sms_iot in Home Assistant with 'Set this webhook in Twilio for me' ticked "
+    "(README: From an empty Home Assistant), then text again."
+)
 PARTS_WAIT = 1.5
 
 
@@ -43,44 +46,33 @@ def main() -> int:
     info = json.loads((args.config / "sms_iot_develop.json").read_text())
     if args.via == "modem":
         return _via_modem(info["modem_control"], args.sender or info["from"], args.body)
-    sid = "SM" + secrets.token_hex(16)
-    params = {
-        "MessageSid": sid,
-        "SmsSid": sid,
-        "SmsMessageSid": sid,
-        "AccountSid": info["account_sid"],
-        "From": args.sender or info["from"],
-        "To": info["to"],
-        "Body": args.body,
-        "NumMedia": "0",
-        "NumSegments": "1",
-        "SmsStatus": "received",
-        "ApiVersion": "2010-04-01",
-    }
-    signature = RequestValidator(info["auth_token"]).compute_signature(
-        info["public_url"], params
-    )
-    request = urllib.request.Request(
-        info["url"],
-        data=urllib.parse.urlencode(params).encode(),
-        headers={"X-Twilio-Signature": signature},
-        method="POST",
-    )
+    text = {"from": args.sender or info["from"], "to": info["to"], "body": args.body}
     try:
-        with urllib.request.urlopen(request, timeout=20) as response:
-            twiml = response.read().decode()
+        answer = _get(f"{info['twilio_api']}/_network/sms", text, timeout=30)
     except urllib.error.HTTPError as err:
-        why = {503: "the sms_iot entry is not loaded yet; retry in a moment"}
-        print(
-            f"HTTP {err.code}: {why.get(err.code, 'request refused')}", file=sys.stderr
-        )
+        why = json.loads(err.read() or b"{}").get("error", "refused")
+        print(f"The fake Twilio API: {why}", file=sys.stderr)
+        if err.code == 409:
+            print(NO_WEBHOOK, file=sys.stderr)
         return 1
     except urllib.error.URLError as err:
         print(
-            f"Home Assistant is not reachable ({err.reason}); is scripts/develop running?",
+            f"The fake Twilio API is not reachable ({err.reason}); "
+            "is scripts/develop running?",
             file=sys.stderr,
         )
         return 1
+    if answer["status"] != 200:
+        why = {
+            503: "the sms_iot entry is not loaded yet; retry in a moment",
+            502: "Home Assistant is not reachable; is it still starting?",
+        }
+        print(
+            f"HTTP {answer['status']}: {why.get(answer['status'], 'request refused')}",
+            file=sys.stderr,
+        )
+        return 1
+    twiml = answer["body"]
     if args.raw:
         print(twiml)
         return 0
@@ -95,13 +87,13 @@ def main() -> int:
     return 0
 
 
-def _get(url: str, payload: dict[str, str] | None = None) -> Any:
+def _get(url: str, payload: dict[str, str] | None = None, timeout: float = 10) -> Any:
     """Return the JSON answer of the modem board's control API."""
     data = None if payload is None else json.dumps(payload).encode()
     request = urllib.request.Request(
         url, data=data, headers={"Content-Type": "application/json"}
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
 
