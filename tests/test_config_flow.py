@@ -23,9 +23,11 @@ from custom_components.sms_iot.const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
     CONF_CLOUDHOOK,
+    CONF_HOURLY_CAP,
     CONF_INBOUND_BEFORE,
     CONF_INBOUND_SID,
     CONF_PUBLIC_URL,
+    CONF_RATE_LIMIT,
     CONF_REPLY_TO_STRANGERS,
     CONF_TWILIO_NUMBER,
     DOMAIN,
@@ -446,3 +448,26 @@ async def test_reconfigure_never_shows_the_token(
     )
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.data[CONF_AUTH_TOKEN] == AUTH_TOKEN
+
+
+@pytest.mark.parametrize("value", [0, -1, 0.5, 1.5, 1001, 10**9])
+async def test_options_limits_out_of_range(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, value: float
+) -> None:
+    """Out-of-range limits get a translated field error, not voluptuous' raw text."""
+    result = await hass.config_entries.options.async_init(setup_entry.entry_id)
+    for field in (CONF_RATE_LIMIT, CONF_HOURLY_CAP):
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {field: value}
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {field: "count_out_of_range"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_RATE_LIMIT: 5.0, CONF_HOURLY_CAP: 1000}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert (result["data"][CONF_RATE_LIMIT], result["data"][CONF_HOURLY_CAP]) == (
+        5,
+        1000,
+    )
+    assert isinstance(result["data"][CONF_RATE_LIMIT], int)

@@ -205,13 +205,16 @@ async def test_add_device(
     [
         ({CONF_NAME: "porch"}, {CONF_NAME: "name_exists"}),
         ({CONF_NAME: "LAMP"}, {CONF_NAME: "name_exists"}),
-        ({CONF_NAME: "all"}, {CONF_NAME: "invalid_name"}),
-        ({CONF_NAME: "status"}, {CONF_NAME: "invalid_name"}),
-        ({CONF_NAME: "on"}, {CONF_NAME: "invalid_name"}),
-        ({CONF_NAME: "a, b"}, {CONF_NAME: "invalid_name"}),
-        ({CONF_NAME: "x" * 41}, {CONF_NAME: "invalid_name"}),
-        ({CONF_NAME: "   "}, {CONF_NAME: "invalid_name"}),
-        ({CONF_ALIASES: ["commands"]}, {CONF_ALIASES: "invalid_name"}),
+        ({CONF_NAME: "all"}, {CONF_NAME: "name_is_command"}),
+        ({CONF_NAME: "status"}, {CONF_NAME: "name_is_command"}),
+        ({CONF_NAME: "on"}, {CONF_NAME: "name_is_command"}),
+        ({CONF_NAME: "OFF"}, {CONF_NAME: "name_is_command"}),
+        ({CONF_NAME: "a, b"}, {CONF_NAME: "name_unreadable"}),
+        ({CONF_NAME: "lamp; fan"}, {CONF_NAME: "name_unreadable"}),
+        ({CONF_NAME: "x" * 41}, {CONF_NAME: "name_too_long"}),
+        ({CONF_NAME: "   "}, {CONF_NAME: "name_empty"}),
+        ({CONF_ALIASES: ["commands"]}, {CONF_ALIASES: "name_is_command"}),
+        ({CONF_ALIASES: ["ok", "y" * 41]}, {CONF_ALIASES: "name_too_long"}),
         *(
             case
             for word in sorted(CARRIER_KEYWORDS)
@@ -268,20 +271,27 @@ async def test_device_picker_offers_every_light_and_switch_not_added(
     setup_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """All lights and switches are offered (ESPHome's or not), but those already added."""
-    entity_registry.async_get_or_create("switch", "esphome", "relay-1")
+    """All lights and switches are offered, ESPHome's first, but those already added."""
+    entity_registry.async_get_or_create(
+        "switch", "esphome", "relay-1", original_name="Zulu relay"
+    )
+    entity_registry.async_get_or_create(
+        "light", "hue", "1", suggested_object_id="attic", original_name="Attic"
+    )
+    hass.states.async_set("switch.yaml_fan", "off", {"friendly_name": "Fan"})
+    hass.states.async_set("sensor.other", "1")
     result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
-    selector = result["data_schema"].schema[CONF_ENTITY_ID]
-    assert "integration" not in selector.config
-    assert selector.config["domain"] == ["light", "switch"]
-    assert sorted(selector.config["exclude_entities"]) == [
-        "light.garage",
-        "light.kitchen",
-        "switch.porch",
+    options = result["data_schema"].schema[CONF_ENTITY_ID].config["options"]
+    assert [o["value"] for o in options] == [
+        "switch.esphome_relay_1",
+        "light.attic",
+        "switch.yaml_fan",
     ]
+    assert options[0]["label"] == "Zulu relay (switch.esphome_relay_1)"
     result = await _init(hass, setup_entry, SUBENTRY_DEVICE, "dev_kitchen")
-    selector = result["data_schema"].schema[CONF_ENTITY_ID]
-    assert "light.kitchen" not in selector.config["exclude_entities"]
+    options = result["data_schema"].schema[CONF_ENTITY_ID].config["options"]
+    assert "light.kitchen" in [o["value"] for o in options]
+    assert "light.garage" not in [o["value"] for o in options]
 
 
 async def test_an_added_entity_cannot_be_added_again(

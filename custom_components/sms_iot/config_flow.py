@@ -87,12 +87,9 @@ _MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-f]{32}$", re.IGNORECASE)
 _TEXT = TextSelector()
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-_COUNT = vol.All(
-    NumberSelector(
-        NumberSelectorConfig(min=1, max=1000, step=1, mode=NumberSelectorMode.BOX)
-    ),
-    vol.Coerce(int),
-)
+# No min/max in the selector: its range check would show voluptuous' raw English text.
+_COUNT = NumberSelector(NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX))
+_COUNT_RANGE = (1, 1000)
 TWILIO_CONSOLE_URL = (
     "https://console.twilio.com/us1/develop/phone-numbers/manage/incoming"
 )
@@ -784,6 +781,19 @@ def _modem_selector(modems: dict[str, str]) -> SelectSelector:
     )
 
 
+def _whole_counts(user_input: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """Return the input with the limits as whole numbers; fill errors for those out of range."""
+    low, high = _COUNT_RANGE
+    counts = {}
+    for key in (CONF_RATE_LIMIT, CONF_HOURLY_CAP):
+        value = float(user_input[key])
+        if not value.is_integer() or not low <= value <= high:
+            errors[key] = "count_out_of_range"
+        else:
+            counts[key] = int(value)
+    return user_input | counts
+
+
 class SmsIotOptionsFlow(OptionsFlow):
     """Handle SMS IoT options."""
 
@@ -804,10 +814,11 @@ class SmsIotOptionsFlow(OptionsFlow):
             modems[current] = board_name(self.hass, current)  # offline now: keep it
         errors: dict[str, str] = {}
         if user_input is not None:
+            user_input = _whole_counts(user_input, errors)
             route = user_input.get(CONF_ROUTE, ROUTE_TWILIO)
             if route != ROUTE_TWILIO and not user_input.get(CONF_MODEM_DEVICE):
                 errors[CONF_ROUTE] = "route_needs_modem"
-            else:
+            if not errors:
                 return self.async_create_entry(data=user_input)
         fields: dict[vol.Marker, Any] = {
             vol.Required(CONF_REPLY_TO_STRANGERS, default=False): BooleanSelector(),

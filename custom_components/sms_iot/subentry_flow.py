@@ -7,9 +7,8 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
-    EntitySelector,
-    EntitySelectorConfig,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -225,16 +224,12 @@ class DeviceFlow(SubentryFlowBase):
             aliases = [" ".join(a.split()) for a in user_input.get(CONF_ALIASES, [])]
             aliases = [a for a in aliases if a]
             taken = self._taken_names()
-            if normalize(name) in CARRIER_KEYWORDS:
-                errors[CONF_NAME] = "carrier_keyword"
-            elif not _usable_name(name):
-                errors[CONF_NAME] = "invalid_name"
+            if problem := _name_problem(name):
+                errors[CONF_NAME] = problem
             elif normalize(name) in taken:
                 errors[CONF_NAME] = "name_exists"
-            if {normalize(a) for a in aliases} & CARRIER_KEYWORDS:
-                errors[CONF_ALIASES] = "carrier_keyword"
-            elif not all(_usable_name(a) for a in aliases):
-                errors[CONF_ALIASES] = "invalid_name"
+            if problem := next(filter(None, map(_name_problem, aliases)), None):
+                errors[CONF_ALIASES] = problem
             elif {normalize(a) for a in aliases} & (taken | {normalize(name)}):
                 errors[CONF_ALIASES] = "name_exists"
             if not errors:
@@ -243,7 +238,13 @@ class DeviceFlow(SubentryFlowBase):
                 )
         schema = vol.Schema(
             {
-                vol.Required(CONF_ENTITY_ID): EntitySelector(self._entity_filter()),
+                vol.Required(CONF_ENTITY_ID): SelectSelector(
+                    SelectSelectorConfig(
+                        options=self._entity_options(),
+                        mode=SelectSelectorMode.DROPDOWN,
+                        sort=False,
+                    )
+                ),
                 vol.Required(CONF_NAME): TextSelector(),
                 vol.Optional(CONF_ALIASES): TextSelector(
                     TextSelectorConfig(multiple=True)
@@ -266,19 +267,39 @@ class DeviceFlow(SubentryFlowBase):
             taken.update(normalize(a) for a in subentry.data.get(CONF_ALIASES, []))
         return taken
 
-    def _entity_filter(self) -> EntitySelectorConfig:
-        """Offer every light and switch but those already added."""
-        added = [s.data[CONF_ENTITY_ID] for s in self._siblings(SUBENTRY_DEVICE)]
-        return EntitySelectorConfig(domain=_DEVICE_DOMAINS, exclude_entities=added)
+    def _entity_options(self) -> list[SelectOptionDict]:
+        """Offer every light and switch but those already added, ESPHome's first."""
+        added = {s.data[CONF_ENTITY_ID] for s in self._siblings(SUBENTRY_DEVICE)}
+        found: dict[str, tuple[bool, str]] = {}
+        for entry in er.async_get(self.hass).entities.values():
+            if entry.domain in _DEVICE_DOMAINS and not entry.disabled:
+                name = entry.name or entry.original_name or entry.entity_id
+                found[entry.entity_id] = (entry.platform != "esphome", name)
+        for state in self.hass.states.async_all(_DEVICE_DOMAINS):
+            not_esphome = found.get(state.entity_id, (True, ""))[0]
+            found[state.entity_id] = (not_esphome, state.name)
+        return [
+            SelectOptionDict(value=entity_id, label=f"{name} ({entity_id})")
+            for entity_id, (_, name) in sorted(
+                found.items(), key=lambda item: (item[1][0], item[1][1].casefold())
+            )
+            if entity_id not in added
+        ]
 
 
-def _usable_name(name: str) -> bool:
-    """Return True if an SMS can name the device unambiguously."""
+def _name_problem(name: str) -> str | None:
+    """Return why an SMS could not name the device unambiguously, or None if it can."""
     folded = normalize(name)
-    if not folded or folded == ALL or len(folded) > 40:
-        return False
+    if folded in CARRIER_KEYWORDS:
+        return "carrier_keyword"
+    if not folded:
+        return "name_empty"
+    if len(folded) > 40:
+        return "name_too_long"
     # A name the parser reads as a command on its own ("status", "on") cannot be a device.
-    if parse(folded).commands:
-        return False
+    if folded == ALL or parse(folded).commands:
+        return "name_is_command"
     commands = parse(f"{folded} on").commands
-    return len(commands) == 1 and commands[0].target == folded
+    if len(commands) == 1 and commands[0].target == folded:
+        return None
+    return "name_unreadable"
