@@ -147,8 +147,8 @@ async def test_messaging_service_sender(
         ({"exc": TimeoutError()}, None, {"base": "cannot_connect"}),
         ({"exc": ValueError("surprise")}, None, {"base": "unknown"}),
         ({"numbers": []}, None, {CONF_TWILIO_NUMBER: "invalid_number"}),
-        ({}, "not a number", {CONF_TWILIO_NUMBER: "invalid_number"}),
-        ({}, "MG123", {CONF_TWILIO_NUMBER: "invalid_number"}),
+        ({}, "not a number", {CONF_TWILIO_NUMBER: "number_format"}),
+        ({}, "MG123", {CONF_TWILIO_NUMBER: "number_format"}),
     ],
 )
 async def test_user_errors_recover(
@@ -370,7 +370,7 @@ async def test_reconfigure(
     bad = {CONF_AUTH_TOKEN: "t", CONF_TWILIO_NUMBER: "nope", CONF_PUBLIC_URL: "nope"}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], bad)
     assert result["errors"] == {
-        CONF_TWILIO_NUMBER: "invalid_number",
+        CONF_TWILIO_NUMBER: "number_format",
         CONF_PUBLIC_URL: "invalid_url",
     }
     bad_url = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from custom_components.sms_iot.const import (
     CONF_PUBLIC_URL,
     CONF_TWILIO_NUMBER,
 )
+from custom_components.sms_iot.diagnostics import async_get_config_entry_diagnostics
 from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -303,3 +305,14 @@ async def test_existing_entries_without_provisioning_are_untouched(
     assert twilio_entry.data[CONF_PUBLIC_URL] == PUBLIC_URL
     await hass.config_entries.async_remove(twilio_entry.entry_id)
     assert number.sms_url == BEFORE
+
+
+async def test_previous_webhook_not_in_diagnostics(
+    hass: HomeAssistant, twilio: FakeTwilioState, number: FakeNumber
+) -> None:
+    """The URL kept for the removal (it may carry a token of another app) is redacted."""
+    entry = (await _add(hass))["result"]
+    await hass.async_block_till_done()
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["entry"]["data"][CONF_INBOUND_BEFORE] == "**REDACTED**"
+    assert BEFORE not in json.dumps(diagnostics)

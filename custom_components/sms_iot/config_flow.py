@@ -267,7 +267,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         """Return the Twilio number once unique and accepted by Twilio; else fill errors."""
         twilio_number = self._normalize_twilio_number(raw_number)
         if twilio_number is None:
-            errors[CONF_TWILIO_NUMBER] = "invalid_number"
+            errors[CONF_TWILIO_NUMBER] = "number_format"
             return None
         unique_id = f"{account_sid}_{twilio_number}"
         if self.source != SOURCE_RECONFIGURE or (

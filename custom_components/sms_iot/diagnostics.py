@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from .const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
+    CONF_INBOUND_BEFORE,
     CONF_KORE_CLIENT_ID,
     CONF_KORE_CLIENT_SECRET,
     CONF_KORE_SECRET,
@@ -30,6 +31,7 @@ TO_REDACT = {
     CONF_TWILIO_NUMBER,
     CONF_WEBHOOK_ID,
     CONF_PUBLIC_URL,
+    CONF_INBOUND_BEFORE,
     CONF_NUMBER,
     "title",
     "unique_id",
