@@ -245,15 +245,41 @@ async def test_setup_warnings_clear(
     assert _issue(issue_registry, "a2p_campaign_missing") is None
 
 
+@pytest.mark.parametrize("call", ["list_services", "fetch_service_number"])
 async def test_setup_when_twilio_cannot_say(
     hass: HomeAssistant,
     twilio: FakeTwilioState,
     config_entry: MockConfigEntry,
     issue_registry: ir.IssueRegistry,
+    call: str,
 ) -> None:
     """The check is best effort: Twilio failing it leaves the entry loaded, no repair."""
-    twilio.fail_next["list_services"] = (500, 20500)
+    twilio.fail_next[call] = (500, 20500)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert not [i for d, i in issue_registry.issues if d == DOMAIN]
+
+
+async def test_two_recipients_opted_out(
+    hass: HomeAssistant,
+    twilio_entry: MockConfigEntry,
+    twilio: FakeTwilioState,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """One repair names every opted-out recipient; each leaves it when texts reach it."""
+    for to in US:
+        twilio.failures.append((400, 21610))
+        with pytest.raises(HomeAssistantError):
+            await _send(hass, to)
+    issue = _issue(issue_registry, "recipient_opted_out")
+    assert issue is not None
+    assert (issue.translation_placeholders or {})["recipients"] == (
+        "********0143, ********0100"
+    )
+    await _send(hass, US[0])
+    issue = _issue(issue_registry, "recipient_opted_out")
+    assert issue is not None
+    assert (issue.translation_placeholders or {})["recipients"] == "********0143"
+    await _send(hass, US[1])
+    assert _issue(issue_registry, "recipient_opted_out") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -13,6 +14,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.network import NoURLAvailableError
 from tools.fake_kore import FakeKoreState
 
 from .conftest import (
@@ -305,3 +307,28 @@ async def test_kore_diagnostics_redact_secrets(
         assert secret not in text
     assert kore.find_sim("barn-pump")["sid"] not in text  # type: ignore[index]
     assert diagnostics["sims"][0]["can_control"] is True
+
+
+async def test_kore_flow_without_a_public_url(
+    hass: HomeAssistant, kore: FakeKoreState
+) -> None:
+    """Without an external URL the step says so, and a typed HTTPS URL still works."""
+    with patch(
+        "custom_components.sms_iot.config_flow.webhook.async_generate_url",
+        side_effect=NoURLAvailableError,
+    ):
+        result = await start_flow(hass, "kore")
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], CREDENTIALS
+        )
+    assert result["step_id"] == "kore_webhook_no_url"
+    path = result["description_placeholders"]["webhook_path"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"public_url": f"http://10.0.0.2{path}"}
+    )
+    assert result["step_id"] == "kore_webhook_no_url"
+    assert result["errors"] == {"public_url": "url_https_only"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"public_url": f"https://proxy.example{path}"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -18,6 +18,7 @@ from custom_components.sms_iot.const import (
     CONF_TWILIO_NUMBER,
 )
 from custom_components.sms_iot.diagnostics import async_get_config_entry_diagnostics
+from custom_components.sms_iot.twilio_client import TwilioClient, TwilioSenderError
 from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -316,3 +317,41 @@ async def test_previous_webhook_not_in_diagnostics(
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["entry"]["data"][CONF_INBOUND_BEFORE] == "**REDACTED**"
     assert BEFORE not in json.dumps(diagnostics)
+
+
+async def test_reconfigure_to_a_number_whose_webhook_is_ignored(
+    hass: HomeAssistant, twilio: FakeTwilioState, number: FakeNumber
+) -> None:
+    """Moving to a number in a Messaging Service is refused with the reason, nothing moved."""
+    other = twilio.numbers[OTHER_NUMBER] = FakeNumber("PN" + "e" * 32, OTHER_NUMBER)
+    twilio.services[MESSAGING_SERVICE].numbers.append(other.sid)
+    entry = (await _add(hass))["result"]
+    await hass.async_block_till_done()
+    result = await _reconfigure(hass, entry, **{CONF_TWILIO_NUMBER: OTHER_NUMBER})
+    assert result["errors"] == {"base": "number_in_service"}
+    assert result["description_placeholders"]["service"] == MESSAGING_SERVICE
+    assert number.sms_url == entry.data[CONF_PUBLIC_URL]
+    assert other.sms_url == ""
+
+
+async def test_handing_back_fails_changes_nothing(
+    hass: HomeAssistant, twilio: FakeTwilioState, number: FakeNumber
+) -> None:
+    """Unticked but Twilio fails to take the webhook back: an error, the entry as it was."""
+    entry = (await _add(hass))["result"]
+    await hass.async_block_till_done()
+    data = dict(entry.data)
+    twilio.fail_next["update_number"] = (503, 20503)
+    result = await _reconfigure(hass, entry, **{CONF_CONFIGURE_TWILIO: False})
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert dict(entry.data) == data
+    assert number.sms_url == data[CONF_PUBLIC_URL]
+
+
+async def test_facts_of_a_number_not_in_the_account(
+    hass: HomeAssistant, twilio: FakeTwilioState
+) -> None:
+    """Asked about a number the account does not own, the client says so."""
+    client = TwilioClient(hass, ACCOUNT_SID, AUTH_TOKEN)
+    with pytest.raises(TwilioSenderError):
+        await client.async_facts(OTHER_NUMBER)

@@ -308,6 +308,8 @@ def create_app(
         return web.json_response(_page("services", items, request))
 
     async def service_number(request: web.Request) -> web.Response:
+        if (failed := failure("fetch_service_number")) is not None:
+            return failed
         service = service_or_404(request)
         if isinstance(service, web.Response):
             return service
