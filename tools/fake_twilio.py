@@ -273,23 +273,21 @@ def create_app(
         state.save()
         return web.json_response(number.json(account_sid))
 
-    def service_or_404(request: web.Request) -> FakeService | web.Response:
+    def service_or_error(request: web.Request, call: str) -> FakeService | web.Response:
+        if (failed := failure(call)) is not None:
+            return failed
         if (service := state.services.get(request.match_info["sid"])) is None:
             return _error(*_NOT_FOUND, "The requested resource was not found")
         return service
 
     async def messaging_service(request: web.Request) -> web.Response:
-        if (failed := failure("fetch_service")) is not None:
-            return failed
-        service = service_or_404(request)
+        service = service_or_error(request, "fetch_service")
         if isinstance(service, web.Response):
             return service
         return web.json_response(service.json(account_sid))
 
     async def update_service(request: web.Request) -> web.Response:
-        if (failed := failure("update_service")) is not None:
-            return failed
-        service = service_or_404(request)
+        service = service_or_error(request, "update_service")
         if isinstance(service, web.Response):
             return service
         form = await request.post()
@@ -308,9 +306,7 @@ def create_app(
         return web.json_response(_page("services", items, request))
 
     async def service_number(request: web.Request) -> web.Response:
-        if (failed := failure("fetch_service_number")) is not None:
-            return failed
-        service = service_or_404(request)
+        service = service_or_error(request, "fetch_service_number")
         if isinstance(service, web.Response):
             return service
         number = state.number(request.match_info["pn"])

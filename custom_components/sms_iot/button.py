@@ -14,7 +14,7 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
-from .entity import SmsIotEntity, number_device_info
+from .entity import NumberDeviceEntity, async_add_per_number
 from .message_status import MessageStatus
 from .models import AuthorizedNumber, SmsIotConfigEntry
 from .outbound import async_send
@@ -36,13 +36,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a test button for each authorized number."""
-    for number in entry.runtime_data.config.numbers.values():
-        async_add_entities(
-            [SendTestButton(entry, number)], config_subentry_id=number.subentry_id
-        )
+    async_add_per_number(entry, async_add_entities, SendTestButton)
 
 
-class SendTestButton(SmsIotEntity, ButtonEntity):
+class SendTestButton(NumberDeviceEntity, ButtonEntity):
     """Send a test text to one authorized number and tell how it went."""
 
     _attr_translation_key = "send_test"
@@ -50,14 +47,7 @@ class SendTestButton(SmsIotEntity, ButtonEntity):
 
     def __init__(self, entry: SmsIotConfigEntry, number: AuthorizedNumber) -> None:
         """Initialize the button on the number's device."""
-        super().__init__(entry, f"send_test_{number.subentry_id}")
-        self._number = number
-        self._attr_device_info = number_device_info(
-            entry,
-            number.subentry_id,
-            number.name,
-            entry.runtime_data.service_device_id,
-        )
+        super().__init__(entry, number, "send_test")
         self._stop_watching: Callable[[], None] | None = None
 
     async def async_will_remove_from_hass(self) -> None:

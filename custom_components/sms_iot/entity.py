@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from homeassistant.core import Event, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .compat import device_link
 from .const import CONF_ACCOUNT_SID, CONF_KORE_CLIENT_ID, DOMAIN, EVENT_SIM_COMMAND
@@ -64,6 +66,34 @@ class SmsIotEntity(Entity):
         self._entry = entry
         self._attr_unique_id = f"{entry.entry_id}_{key}"
         self._attr_device_info = service_device_info(entry)
+
+
+class NumberDeviceEntity(SmsIotEntity):
+    """An entity of one authorized number, on the number's device."""
+
+    def __init__(
+        self, entry: SmsIotConfigEntry, number: AuthorizedNumber, key: str
+    ) -> None:
+        """Initialize the entity on the number's device."""
+        super().__init__(entry, f"{key}_{number.subentry_id}")
+        self._number = number
+        self._attr_device_info = number_device_info(
+            entry,
+            number.subentry_id,
+            number.name,
+            entry.runtime_data.service_device_id,
+        )
+
+
+@callback
+def async_add_per_number(
+    entry: SmsIotConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    make: Callable[[SmsIotConfigEntry, AuthorizedNumber], Entity],
+) -> None:
+    """Add one entity per authorized number, under the number's subentry."""
+    for number in entry.runtime_data.config.numbers.values():
+        async_add_entities([make(entry, number)], config_subentry_id=number.subentry_id)
 
 
 class SimEntity(SmsIotEntity):

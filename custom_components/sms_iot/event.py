@@ -9,7 +9,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import SimEntity, SmsIotEntity, number_device_info
+from .entity import NumberDeviceEntity, SimEntity, async_add_per_number
 from .inbox import text_signal
 from .models import AuthorizedNumber, SmsIotConfigEntry
 
@@ -22,32 +22,23 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an event entity for each authorized number and each SIM."""
-    for number in entry.runtime_data.config.numbers.values():
-        async_add_entities(
-            [NumberTextEvent(entry, number)], config_subentry_id=number.subentry_id
-        )
+    async_add_per_number(entry, async_add_entities, NumberTextEvent)
     for sim in entry.runtime_data.config.sims.values():
         async_add_entities(
             [SimCommandEvent(entry, sim)], config_subentry_id=sim.subentry_id
         )
 
 
-class NumberTextEvent(SmsIotEntity, EventEntity):
+class NumberTextEvent(NumberDeviceEntity, EventEntity):
     """A text an authorized number sent, with the answer it got."""
 
     _attr_translation_key = "text"
 
     def __init__(self, entry: SmsIotConfigEntry, number: AuthorizedNumber) -> None:
         """Initialize the entity on the number's device."""
-        super().__init__(entry, f"text_{number.subentry_id}")
+        super().__init__(entry, number, "text")
         self._subentry_id = number.subentry_id
         self._attr_event_types = ["text"]
-        self._attr_device_info = number_device_info(
-            entry,
-            number.subentry_id,
-            number.name,
-            entry.runtime_data.service_device_id,
-        )
 
     async def async_added_to_hass(self) -> None:
         """Follow the number's texts."""

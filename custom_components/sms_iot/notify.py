@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .compat import NotifyEntityFeature
-from .entity import SmsIotEntity, number_device_info
+from .entity import NumberDeviceEntity, async_add_per_number
 from .models import AuthorizedNumber, SmsIotConfigEntry
 from .outbound import async_send
 
@@ -20,30 +20,20 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a notify entity for each authorized number."""
-    for number in entry.runtime_data.config.numbers.values():
-        async_add_entities(
-            [SmsIotNotifyEntity(entry, number)], config_subentry_id=number.subentry_id
-        )
+    async_add_per_number(entry, async_add_entities, SmsIotNotifyEntity)
 
 
-class SmsIotNotifyEntity(SmsIotEntity, NotifyEntity):
+class SmsIotNotifyEntity(NumberDeviceEntity, NotifyEntity):
     """Send a text to one authorized number."""
 
     _attr_supported_features = NotifyEntityFeature.TITLE
+    _attr_name = None
 
     def __init__(self, entry: SmsIotConfigEntry, number: AuthorizedNumber) -> None:
         """Initialize the entity."""
-        super().__init__(entry, f"notify_{number.subentry_id}")
-        self._number = number.number
-        self._attr_name = None
-        self._attr_device_info = number_device_info(
-            entry,
-            number.subentry_id,
-            number.name,
-            entry.runtime_data.service_device_id,
-        )
+        super().__init__(entry, number, "notify")
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message, with the title as its first line."""
         text = f"{title}\n{message}" if title else message
-        await async_send(self.hass, self._entry, [self._number], text)
+        await async_send(self.hass, self._entry, [self._number.number], text)
