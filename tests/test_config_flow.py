@@ -448,6 +448,7 @@ async def test_reconfigure_never_shows_the_token(
     )
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.data[CONF_AUTH_TOKEN] == AUTH_TOKEN
+    await hass.async_block_till_done()  # the reload the flow started
 
 
 @pytest.mark.parametrize("value", [0, -1, 0.5, 1.5, 1001, 10**9])

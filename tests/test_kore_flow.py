@@ -173,6 +173,7 @@ async def test_reconfigure_sim_permissions(
     )
     assert result["reason"] == "reconfigure_successful"
     assert entry.subentries["sim_pump"].data["permission"] == "status_only"
+    await hass.async_block_till_done()  # the reload the change started
 
 
 async def test_removing_the_entry_gives_back_every_callback(
@@ -280,6 +281,7 @@ async def test_reconfigure_kore(
     )
     assert result["reason"] == "reconfigure_successful"
     assert entry.data["kore_webhook_secret"] == KORE_SECRET
+    await hass.async_block_till_done()  # the reload the flow started
 
 
 async def test_reconfigure_kore_without_secret(

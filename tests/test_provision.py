@@ -232,7 +232,9 @@ async def _reconfigure(
         CONF_PUBLIC_URL: entry.data[CONF_PUBLIC_URL],
         CONF_CONFIGURE_TWILIO: CONF_INBOUND_SID in entry.data,
     } | changes
-    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    await hass.async_block_till_done()  # the reload a successful flow started
+    return result
 
 
 async def test_reconfigure_moves_the_webhook(

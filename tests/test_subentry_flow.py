@@ -150,6 +150,7 @@ async def test_reconfigure_number(
         setup_entry.subentries["num_alice"].data[CONF_PERMISSION]
         == PERMISSION_STATUS_ONLY
     )
+    await hass.async_block_till_done()  # the reload the change started
     assert "only check status" in (await send_sms("kitchen on"))[1]
 
 
@@ -325,3 +326,4 @@ async def test_default_device_can_be_cleared(
     )
     assert result["reason"] == "reconfigure_successful"
     assert setup_entry.subentries["num_alice"].data[CONF_DEFAULT_DEVICE] is None
+    await hass.async_block_till_done()  # the reload the change started
