@@ -380,10 +380,10 @@ def twilio(twilio_server: TestServer) -> FakeTwilioState:
 async def twilio_entry(
     hass: HomeAssistant, twilio: FakeTwilioState, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
-    """The SMS IoT entry, set up against the fake Twilio."""
+    """The SMS IoT entry, set up against the fake Twilio (its number check done)."""
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     return config_entry
 
 

@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sms_iot.const import CONF_RATE_LIMIT, DOMAIN
-from custom_components.sms_iot.phrase import ALREADY_HANDLED, SLOW_DOWN
+from custom_components.sms_iot.phrase import ALREADY_HANDLED, slow_down
 from homeassistant.components.webhook import async_handle_webhook
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -43,7 +43,7 @@ async def test_rate_limit_per_sender(
     hass.config_entries.async_update_entry(setup_entry, options={CONF_RATE_LIMIT: 3})
     for _ in range(3):
         assert "Porch:" in (await send_sms("porch toggle"))[1]
-    assert SLOW_DOWN.format(rate=3) in (await send_sms("porch toggle"))[1]
+    assert slow_down(3) in (await send_sms("porch toggle"))[1]
     assert (await send_sms("porch toggle"))[1] == EMPTY
     assert len(devices.porch.calls) == 3
     assert (
@@ -66,7 +66,7 @@ async def test_rate_limit_counts_commands(
     hass.config_entries.async_update_entry(setup_entry, options={CONF_RATE_LIMIT: 5})
     await hass.async_block_till_done()
     assert "Porch" in (await send_sms("porch on, porch off, porch on, porch off"))[1]
-    assert SLOW_DOWN.format(rate=5) in (await send_sms("porch on, porch off"))[1]
+    assert slow_down(5) in (await send_sms("porch on, porch off"))[1]
     assert "Porch: OFF" in (await send_sms("porch?"))[1]  # one token was left
     assert len(devices.porch.calls) == 4
     hass.config_entries.async_update_entry(setup_entry, options={CONF_RATE_LIMIT: 3})

@@ -79,6 +79,7 @@ async def test_add_number_then_it_is_obeyed(
         CONF_DEVICES: ["dev_porch"],
         CONF_DEFAULT_DEVICE: None,
         CONF_PIN: None,
+        "language": None,
     }
     assert "Porch: ON" in (await send_sms("porch on", STRANGER))[1]
 
@@ -126,6 +127,7 @@ async def test_number_form_without_devices(
         CONF_NUMBER,
         CONF_PERMISSION,
         CONF_PIN,
+        "language",
     }
 
 
@@ -327,3 +329,25 @@ async def test_default_device_can_be_cleared(
     assert result["reason"] == "reconfigure_successful"
     assert setup_entry.subentries["num_alice"].data[CONF_DEFAULT_DEVICE] is None
     await hass.async_block_till_done()  # the reload the change started
+
+
+@pytest.mark.parametrize(
+    ("choice", "stored"),
+    [("home_assistant", None), ("de", "de"), ("nl", "nl"), (None, None)],
+)
+async def test_number_language(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    choice: str | None,
+    stored: str | None,
+) -> None:
+    """A number may text in its own language; by default it follows Home Assistant's."""
+    result = await _init(hass, setup_entry, SUBENTRY_NUMBER)
+    data = {CONF_NAME: "Dora", CONF_NUMBER: "+14155550111", CONF_PERMISSION: "control"}
+    if choice is not None:
+        data["language"] = choice
+    result = await _submit(hass, result, data)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    subentry = next(s for s in setup_entry.subentries.values() if s.title == "Dora")
+    assert subentry.data["language"] == stored
+    await hass.async_block_till_done()

@@ -63,15 +63,17 @@ def is_carrier_keyword(text: str) -> bool:
     return normalize(text) in CARRIER_KEYWORDS - _HELP
 
 
+def fragments(text: str) -> list[str]:
+    """Return the text's commands as written: split at newlines, commas and semicolons."""
+    return [f for raw in _SEPARATORS.split(text) if (f := normalize(raw))]
+
+
 def parse(text: str) -> ParseResult:
     """Parse an SMS body into commands; never raises."""
     commands: list[Command] = []
     unknown: list[str] = []
     truncated = False
-    for raw in _SEPARATORS.split(text):
-        fragment = normalize(raw)
-        if not fragment:
-            continue
+    for fragment in fragments(text):
         if len(commands) + len(unknown) >= MAX_COMMANDS:
             truncated = True
             break

@@ -82,3 +82,4 @@ PIN_FAILURE_WINDOW: Final = 600.0
 CONF_INBOUND_SID: Final = "inbound_sid"
 CONF_INBOUND_BEFORE: Final = "inbound_before"
 CONF_CONFIGURE_TWILIO: Final = "configure_twilio"
+CONF_LANGUAGE: Final = "language"

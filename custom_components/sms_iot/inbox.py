@@ -25,22 +25,15 @@ from .const import (
     REPLY_BUDGET,
 )
 from .dedupe import MessageMemory
+from .freetext import language_for
+from .language import async_matcher, number_language
 from .limits import Allowance, OncePer, SenderLimiter
 from .models import AuthorizedNumber, SmsIotConfig
 from .outcomes import DeviceReport
 from .phone import mask_number
-from .phrase import (
-    PIN_REMINDER,
-    SORRY,
-    STRANGER_REFUSAL,
-    help_text,
-    phrase_item,
-    phrase_reply,
-    slow_down,
-    sms_safe,
-)
+from .phrase import help_text, phrase_item, phrase_reply, slow_down, sms_safe, words
 from .pins import PinWatch
-from .understand import understand
+from .understand import settled, understand
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -105,7 +98,7 @@ class Inbox:
             self.counters["deduplicated"] += 1
             return await reply
         self.memory.save_soon()
-        text = SORRY
+        text = words(language_for(self._hass.config.language))["sorry"]
         try:
             text = sms_safe(await self._async_decide(message))
         except Exception:
@@ -132,12 +125,12 @@ class Inbox:
             if (text := self._after_pin(message.text, number)) is not None:
                 message = replace(message, text=text)
             elif message.pin_required:
-                return self._wrong_pin(message, context)
+                return self._wrong_pin(message, context, number)
         if is_carrier_keyword(message.text):
             # The carrier and Twilio act on it; an answer would not be delivered anyway.
             self.counters["carrier_keyword"] += 1
             return ""
-        parsed = understand(message.text)
+        parsed = await self._async_understand(number, message.text)
         allowance = self.limiter.check(
             message.sender, self.config.rate_limit, len(parsed.commands)
         )
@@ -145,12 +138,16 @@ class Inbox:
             self.counters["rate_limited"] += 1
             if allowance is Allowance.SILENT:
                 return ""
-            return slow_down(self.config.rate_limit)
+            return slow_down(
+                self.config.rate_limit, number_language(self._hass, number)
+            )
         self.counters["accepted"] += 1
         self._fire(EVENT_RECEIVED, message, context, number)
         self._log(message, parsed)
         if not parsed.commands and not parsed.unknown:
-            return self._announce(number, message, help_text(number))
+            return self._announce(
+                number, message, help_text(number, number_language(self._hass, number))
+            )
         executor = Executor(
             self._hass,
             self.config,
@@ -161,8 +158,28 @@ class Inbox:
             self.late,
             self._late_reporter(number, message.follow_up),
         )
-        reply = phrase_reply(await executor.async_run(parsed), number)
+        reply = phrase_reply(
+            await executor.async_run(parsed),
+            number,
+            number_language(self._hass, number),
+        )
         return self._announce(number, message, reply)
+
+    async def _async_understand(
+        self, number: AuthorizedNumber, text: str
+    ) -> ParseResult:
+        """Return what a text asks for: the grammar, then Home Assistant's sentences."""
+        known = self.config.find_device
+        parsed = understand(text)
+        if settled(parsed, known) or not number.devices:
+            return parsed
+        try:
+            match = await async_matcher(self._hass, number)
+        except Exception:
+            # The grammar still answers; a broken sentence set must not silence replies.
+            _LOGGER.exception("Free text could not be matched")
+            return parsed
+        return understand(text, known, match)
 
     def _announce(
         self, number: AuthorizedNumber, message: InboundMessage, reply: str
@@ -186,7 +203,8 @@ class Inbox:
 
         async def _report(report: DeviceReport) -> None:
             self.counters["late_outcomes"] += 1
-            await follow_up(sms_safe(phrase_item(report, number)))
+            language = number_language(self._hass, number)
+            await follow_up(sms_safe(phrase_item(report, number, language)))
 
         return _report
 
@@ -197,7 +215,7 @@ class Inbox:
         if self.config.reply_to_strangers and self.stranger_refusals.allow(
             message.sender
         ):
-            return STRANGER_REFUSAL
+            return words(language_for(self._hass.config.language))["stranger"]
         return ""
 
     def _after_pin(self, text: str, number: AuthorizedNumber) -> str | None:
@@ -210,7 +228,9 @@ class Inbox:
         self.pins.accepted()
         return rest
 
-    def _wrong_pin(self, message: InboundMessage, context: Context) -> str:
+    def _wrong_pin(
+        self, message: InboundMessage, context: Context, number: AuthorizedNumber
+    ) -> str:
         """Refuse a text without the right PIN: nothing runs; remind the number once a day."""
         self.counters["pin_refused"] += 1
         # Guesses use up the number's rate limit: at most that many PINs a minute are tried.
@@ -218,7 +238,7 @@ class Inbox:
         self.pins.refused()
         self._fire(EVENT_UNAUTHORIZED, message, context, None, reason="pin")
         if self.pin_reminders.allow(message.sender):
-            return PIN_REMINDER
+            return words(number_language(self._hass, number))["pin_reminder"]
         return ""
 
     def _fire(

@@ -20,6 +20,7 @@ from .const import (
     CONF_KORE_CLIENT_ID,
     CONF_KORE_SECRET,
     CONF_KORE_UNSIGNED,
+    CONF_LANGUAGE,
     CONF_MODEM_DEVICE,
     CONF_NUMBER,
     CONF_PERMISSION,
@@ -81,6 +82,8 @@ class AuthorizedNumber:
     default_device: Device | None
     # What texts through the modem must start with (a GSM sender id can be spoofed).
     pin: str | None = field(default=None, repr=False)
+    # The language the number texts in and is answered in; None: Home Assistant's.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +231,7 @@ def _authorized(
         devices=permitted,
         default_device=default if default in permitted else None,
         pin=subentry.data.get(CONF_PIN) or None,
+        language=subentry.data.get(CONF_LANGUAGE) or None,
     )
 
 

@@ -12,24 +12,21 @@ from .compat import ATTR_BRIGHTNESS
 from .const import LATE_WINDOW
 from .models import AuthorizedNumber
 from .outcomes import DeviceReport, Item, Note, Outcome
+from .phrases import EXAMPLES, PHRASES
 
 MAX_REPLY_CHARS = 1600
 LATE_WINDOW_MINUTES = round(LATE_WINDOW / 60)
-SORRY = "Sorry, something went wrong. Please try again."
 ALREADY_HANDLED = "This message was already received."
-STRANGER_REFUSAL = "This number does not accept messages from you."
-PIN_REMINDER = "Start each text to this number with your PIN, e.g. '1234 relay on'."
-SLOW_DOWN = "Slow down: at most {rate} commands a minute. Later messages are ignored."
-_NOTES = {
-    Note.NO_DEVICES: "No devices are set up for this number.",
-    Note.NAME_ONE: "Several devices: name one, e.g. '{subject} on'. Text COMMANDS for the list.",
-    Note.UNKNOWN_DEVICE: "Unknown device '{subject}'. Text COMMANDS for the list.",
-    Note.NOT_PERMITTED: "{subject}: not permitted for this number.",
-    Note.STATUS_ONLY: "Not permitted: this number can only check status.",
-    Note.NOT_A_LIGHT: "{subject}: is a switch, use on or off.",
-    Note.NOT_UNDERSTOOD: "Not understood: '{subject}'. Text COMMANDS for commands.",
-    Note.TRUNCATED: "Only the first 10 commands were read.",
-}
+
+
+def words(language: str) -> dict[str, str]:
+    """Return the reply words of a shipped language (English for any other)."""
+    return PHRASES.get(language, PHRASES["en"])
+
+
+SORRY = words("en")["sorry"]
+STRANGER_REFUSAL = words("en")["stranger"]
+PIN_REMINDER = words("en")["pin_reminder"]
 
 # What XML 1.0 forbids or an SMS cannot show: control characters but the newline, surrogates
 # and the Unicode non-characters (U+FDD0-FDEF and the last two code points of every plane).
@@ -47,50 +44,59 @@ def sms_safe(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
-def describe_state(state: State | None, starting: bool = False) -> str:
+def describe_state(
+    state: State | None, starting: bool = False, language: str = "en"
+) -> str:
     """Describe an entity state as an SMS reads it (the words the README lists)."""
+    said = words(language)
     if state is None:
-        return "starting up" if starting else "not found"
+        return said["starting"] if starting else said["not_found"]
     if state.state == STATE_UNAVAILABLE:
-        return "offline"
+        return said["offline"]
     if state.state == STATE_ON:
         brightness = state.attributes.get(ATTR_BRIGHTNESS)
         if isinstance(brightness, int | float):
-            return f"ON {round(brightness * 100 / 255)}%"
-        return "ON"
+            return f"{said['on']} {round(brightness * 100 / 255)}%"
+        return said["on"]
     if state.state == STATE_OFF:
-        return "OFF"
+        return said["off"]
     if state.state == STATE_UNKNOWN:
-        return "unknown"
+        return said["unknown"]
     return state.state
 
 
-def _report(report: DeviceReport) -> str:
+def _report(report: DeviceReport, language: str) -> str:
     """Say what a device reports after a command."""
-    name = report.device.name
-    observed = describe_state(report.state, report.starting)
-    before = describe_state(report.before, report.starting)
+    said = words(language)
+    values = {
+        "name": report.device.name,
+        "observed": describe_state(report.state, report.starting, language),
+        "before": describe_state(report.before, report.starting, language),
+        "minutes": LATE_WINDOW_MINUTES,
+    }
+    key = "ok"
     if report.outcome is Outcome.SKIPPED:
-        return f"{name}: skipped, out of time (still {before})."
-    if report.outcome is Outcome.TIMEOUT:
-        if observed != before:
-            return f"{name}: {observed} (not what was asked)."
-        if report.follow_up:
-            return (
-                f"{name}: no response yet (still {observed}). If it switches within "
-                f"{LATE_WINDOW_MINUTES} min, a text follows."
-            )
-        return f"{name}: no response yet (still {observed}); it may still switch."
-    if report.outcome is Outcome.LATE:
-        return f"{name}: {observed} (late: the earlier command ran)."
-    if report.outcome is Outcome.FAILED:
-        return f"{name}: failed (still {observed})."
-    return f"{name}: {observed}"
+        key = "skipped"
+    elif report.outcome is Outcome.TIMEOUT:
+        if values["observed"] != values["before"]:
+            key = "not_asked"
+        else:
+            key = "no_response_follow" if report.follow_up else "no_response"
+    elif report.outcome is Outcome.LATE:
+        key = "late"
+    elif report.outcome is Outcome.FAILED:
+        key = "failed"
+    return said.get(key, "{name}: {observed}").format(**values)
 
 
-def help_text(number: AuthorizedNumber) -> str:
+def help_text(number: AuthorizedNumber, language: str = "en") -> str:
     """Return help generated from the number's devices and permission."""
-    names = ", ".join(d.name for d in number.devices) or "none"
+    said = words(language)
+    names = ", ".join(d.name for d in number.devices) or said["none"]
+    if language in EXAMPLES:
+        first = number.devices[0].name if number.devices else "..."
+        example = EXAMPLES[language][0 if number.can_control else 1]
+        return f"{said['devices']}: {names}. " + example.format(first=first)
     if not number.can_control:
         return f"Devices: {names}. Commands: STATUS, <device>?, COMMANDS."
     commands = "<device> on/off/toggle, all on/off, STATUS, COMMANDS"
@@ -101,26 +107,28 @@ def help_text(number: AuthorizedNumber) -> str:
     return f"Devices: {names}. Commands: {commands}."
 
 
-def phrase_item(item: Item, number: AuthorizedNumber) -> str:
+def phrase_item(item: Item, number: AuthorizedNumber, language: str = "en") -> str:
     """Return the reply line for one outcome or notice."""
     if isinstance(item, DeviceReport):
-        return _report(item)
+        return _report(item, language)
     if item.note is Note.HELP:
-        return help_text(number)
+        return help_text(number, language)
     subject = item.subject
     if item.note in _QUOTES_TEXT:
         subject = subject[:30]
-    return _NOTES[item.note].format(subject=subject)
+    return words(language)[item.note].format(subject=subject)
 
 
-def phrase_reply(items: Sequence[Item], number: AuthorizedNumber) -> str:
+def phrase_reply(
+    items: Sequence[Item], number: AuthorizedNumber, language: str = "en"
+) -> str:
     """Return the whole reply for a message's outcomes."""
-    return render_text([phrase_item(item, number) for item in items])
+    return render_text([phrase_item(item, number, language) for item in items])
 
 
-def slow_down(rate: int) -> str:
+def slow_down(rate: int, language: str = "en") -> str:
     """Return the one reply a sender gets when over the rate limit."""
-    return SLOW_DOWN.format(rate=rate)
+    return words(language)["slow_down"].format(rate=rate)
 
 
 def render_text(lines: Sequence[str], limit: int = MAX_REPLY_CHARS) -> str:

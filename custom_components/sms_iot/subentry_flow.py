@@ -24,6 +24,7 @@ from .const import (
     CONF_ALIASES,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
+    CONF_LANGUAGE,
     CONF_NUMBER,
     CONF_PERMISSION,
     CONF_PIN,
@@ -32,11 +33,13 @@ from .const import (
     SUBENTRY_DEVICE,
     SUBENTRY_NUMBER,
 )
+from .freetext import LANGUAGES
 from .phone import to_e164
 
 _DEVICE_DOMAINS = ["light", "switch"]
 _PIN = re.compile(r"[0-9]{4,8}")
 NO_DEFAULT = "none"
+HA_LANGUAGE = "home_assistant"
 
 
 class SubentryFlowBase(ConfigSubentryFlow):
@@ -127,6 +130,7 @@ class AuthorizedNumberFlow(SubentryFlowBase):
                         **permission,
                         # Never sent back to the form: left empty, the PIN stays.
                         CONF_PIN: pin or self._stored_pin(),
+                        CONF_LANGUAGE: _language(user_input.get(CONF_LANGUAGE)),
                     },
                     number,
                 )
@@ -160,8 +164,19 @@ def _number_schema(devices: list[Any]) -> vol.Schema:
             vol.Optional(CONF_PIN): TextSelector(
                 TextSelectorConfig(type=TextSelectorType.PASSWORD)
             ),
+            vol.Optional(CONF_LANGUAGE): SelectSelector(
+                SelectSelectorConfig(
+                    options=[HA_LANGUAGE, *LANGUAGES],
+                    translation_key=CONF_LANGUAGE,
+                )
+            ),
         }
     )
+
+
+def _language(choice: str | None) -> str | None:
+    """Return the stored language: None follows Home Assistant's."""
+    return None if choice in (None, "", HA_LANGUAGE) else choice
 
 
 def permission_fields(devices: list[Any]) -> dict[vol.Marker, Any]:

@@ -1,0 +1,110 @@
+"""Free text through Home Assistant's own sentences (hassil), over one sender's devices only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hassil import recognize_best
+from hassil.intents import Intents, SlotList, TextSlotList
+import home_assistant_intents  # type: ignore[import-untyped,unused-ignore]
+
+from .commands import Action, Command, ParseResult
+
+# Languages whose sentences and replies sms_iot ships; others fall back to English.
+LANGUAGES = ("en", "de", "fr", "es", "nl")
+DEFAULT_LANGUAGE = "en"
+_ACTIONS = {
+    "HassTurnOn": Action.ON,
+    "HassTurnOff": Action.OFF,
+    "HassToggle": Action.TOGGLE,
+    "HassLightSet": Action.BRIGHTNESS,
+    "HassGetState": Action.STATUS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A device a sender may use, as the sentences can name it."""
+
+    name: str
+    entity_id: str
+    aliases: tuple[str, ...]
+    area: str | None
+
+    @property
+    def domain(self) -> str:
+        """Return the entity's domain."""
+        return self.entity_id.split(".", 1)[0]
+
+
+def language_for(configured: str | None) -> str:
+    """Return the shipped language for a configured one ("de-CH" → "de"), else English."""
+    base = (configured or "").replace("_", "-").split("-", 1)[0].casefold()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def load_sentences(language: str) -> Intents:
+    """Load the sentences of the intents sms_iot acts on (blocking: run in an executor)."""
+    data: dict[str, Any] = dict(home_assistant_intents.get_intents(language) or {})
+    data["intents"] = {
+        name: intent
+        for name, intent in data.get("intents", {}).items()
+        if name in _ACTIONS
+    }
+    return Intents.from_dict(data)
+
+
+def recognize(
+    sentences: Intents, text: str, candidates: Sequence[Candidate]
+) -> ParseResult | None:
+    """Return the commands a sentence asks for over the candidates, or None."""
+    if not candidates:
+        return None
+    names = [
+        (spoken, c.entity_id, {"domain": c.domain})
+        for c in candidates
+        for spoken in (c.name, *c.aliases)
+    ]
+    areas = sorted({c.area for c in candidates if c.area})
+    slot_lists: dict[str, SlotList] = {
+        "name": TextSlotList.from_tuples(names),
+        "area": TextSlotList.from_tuples([(a, a) for a in areas]),
+        "floor": TextSlotList.from_tuples([]),
+    }
+    result = recognize_best(text, sentences, slot_lists=slot_lists)
+    if result is None or (action := _ACTIONS.get(result.intent.name)) is None:
+        return None
+    entities = {name: slot.value for name, slot in result.entities.items()}
+    targets = _targets(entities, candidates)
+    if not targets:
+        return None
+    brightness = entities.get("brightness")
+    if action is Action.BRIGHTNESS:
+        if not isinstance(brightness, int | float):
+            return None  # a colour or temperature: not something sms_iot sets
+        brightness = round(brightness)
+    return ParseResult(
+        tuple(
+            Command(action, c.name, brightness if action is Action.BRIGHTNESS else None)
+            for c in targets
+        ),
+        (),
+    )
+
+
+def _targets(
+    entities: dict[str, Any], candidates: Sequence[Candidate]
+) -> list[Candidate]:
+    """Return the candidates the recognised slots name: one by name, or by area/domain."""
+    if (entity_id := entities.get("name")) is not None:
+        return [c for c in candidates if c.entity_id == entity_id]
+    area, domain = entities.get("area"), entities.get("domain")
+    if area is None and domain is None:
+        return []
+    return [
+        c
+        for c in candidates
+        if (area is None or c.area == area) and (domain is None or c.domain == domain)
+    ]

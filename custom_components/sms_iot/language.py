@@ -1,0 +1,90 @@
+"""Home Assistant's side of free text: sentences loaded off the loop, devices as named."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from hassil.intents import Intents
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.util.hass_dict import HassKey
+
+from .commands import ParseResult
+from .freetext import Candidate, language_for, load_sentences, recognize
+from .models import AuthorizedNumber, Device
+
+_SENTENCES: HassKey[dict[str, asyncio.Future[Intents]]] = HassKey("sms_iot_sentences")
+# hassil compiles a sentence set on first use: do it in the executor, not on a text's path.
+_WARM_UP = Candidate("warm up", "light.sms_iot_warm_up", (), "warm up")
+
+
+def number_language(hass: HomeAssistant, number: AuthorizedNumber) -> str:
+    """Return the language a number is understood and answered in."""
+    return language_for(number.language or hass.config.language)
+
+
+async def async_sentences(hass: HomeAssistant, language: str) -> Intents:
+    """Return a language's sentences, loading them once per Home Assistant run."""
+    loaded = hass.data.setdefault(_SENTENCES, {})
+    if (future := loaded.get(language)) is None:
+        future = loaded[language] = hass.loop.create_future()
+        try:
+            future.set_result(
+                await hass.async_add_executor_job(_load_and_warm, language)
+            )
+        except BaseException as err:
+            del loaded[language]
+            future.set_exception(err)
+            future.exception()  # retrieved: the caller gets it raised
+            raise
+    return await asyncio.shield(future)
+
+
+def _load_and_warm(language: str) -> Intents:
+    """Load a language's sentences and match once (blocking)."""
+    sentences = load_sentences(language)
+    recognize(sentences, "warm up", [_WARM_UP])
+    return sentences
+
+
+def candidates(hass: HomeAssistant, devices: Sequence[Device]) -> list[Candidate]:
+    """Return the devices as sentences may name them: texted name, aliases, entity name, area."""
+    entities = er.async_get(hass)
+    areas = ar.async_get(hass)
+    found: list[Candidate] = []
+    for device in devices:
+        aliases = list(device.aliases)
+        area_id = None
+        if (entry := entities.async_get(device.entity_id)) is not None:
+            aliases += [a for a in entry.aliases if isinstance(a, str)]
+            area_id = entry.area_id
+            if area_id is None and entry.device_id is not None:
+                owner = dr.async_get(hass).async_get(entry.device_id)
+                area_id = owner.area_id if owner else None
+        if (state := hass.states.get(device.entity_id)) is not None:
+            aliases.append(state.name)
+        area = areas.async_get_area(area_id) if area_id else None
+        found.append(
+            Candidate(
+                device.name,
+                device.entity_id,
+                tuple(dict.fromkeys(a for a in aliases if a and a != device.name)),
+                area.name if area else None,
+            )
+        )
+    return found
+
+
+async def async_matcher(
+    hass: HomeAssistant, number: AuthorizedNumber
+) -> Callable[[str], ParseResult | None]:
+    """Return a matcher of sentences over the number's devices, in its language."""
+    sentences = await async_sentences(hass, number_language(hass, number))
+    devices = candidates(hass, number.devices)
+    return lambda text: recognize(sentences, text, devices)

@@ -1,0 +1,195 @@
+"""Free text in five languages: Home Assistant's sentences over the sender's devices only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hassil.intents import Intents
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.sms_iot.freetext import (
+    LANGUAGES,
+    Candidate,
+    language_for,
+    load_sentences,
+    recognize,
+)
+from custom_components.sms_iot.phrases import EXAMPLES, PHRASES
+from custom_components.sms_iot.segments import segment_info
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+
+from .conftest import BOB, Devices, SendSms
+
+TABLES: dict[str, list[tuple[str, str, list[str], int | None]]] = json.loads(
+    (Path(__file__).parent / "fixtures" / "freetext_phrasings.json").read_text()
+)
+# (name, aliases, area) of the kitchen light, the porch switch and the garage light.
+DEVICES = {
+    "en": [("kitchen light", ["lamp"], "Kitchen"), ("porch", [], "Garden"), ("garage light", [], "Garage")],
+    "de": [("Küchenlicht", ["Lampe"], "Küche"), ("Veranda", [], "Garten"), ("Garagenlicht", [], "Garage")],
+    "fr": [("lumière de la cuisine", ["lampe"], "cuisine"), ("porche", [], "jardin"), ("lumière du garage", [], "garage")],
+    "es": [("luz de la cocina", ["lámpara"], "cocina"), ("porche", [], "jardín"), ("luz del garaje", [], "garaje")],
+    "nl": [("keukenlamp", ["lamp"], "keuken"), ("veranda", [], "tuin"), ("garagelamp", [], "garage")],
+}  # fmt: skip
+ENTITIES = {"k": "light.kitchen", "p": "switch.porch", "g": "light.garage"}
+# A device of the house the sender may not use, named in each language.
+FORBIDDEN = {
+    "en": ["turn on the heater", "turn off the heater", "is the heater on", "set the heater to 40%"],
+    "de": ["schalte die Heizung an", "mach die Heizung aus", "ist die Heizung an", "stelle die Heizung auf 40 %"],
+    "fr": ["allume le chauffage", "éteins le chauffage", "est-ce que le chauffage est allumé", "mets le chauffage à 40%"],
+    "es": ["enciende la calefacción", "apaga la calefacción", "está la calefacción encendida", "pon la calefacción al 40%"],
+    "nl": ["zet de verwarming aan", "zet de verwarming uit", "staat de verwarming aan", "zet de verwarming op 40%"],
+}  # fmt: skip
+
+_LOADED: dict[str, Intents] = {}
+
+
+def _sentences(language: str) -> Intents:
+    if language not in _LOADED:
+        _LOADED[language] = load_sentences(language)
+    return _LOADED[language]
+
+
+def _candidates(language: str) -> list[Candidate]:
+    return [
+        Candidate(name, entity_id, tuple(aliases), area)
+        for (name, aliases, area), entity_id in zip(
+            DEVICES[language], ENTITIES.values(), strict=True
+        )
+    ]
+
+
+def _resolved(result: Any, candidates: list[Candidate]) -> list[tuple[Any, ...]]:
+    by_name = {c.name: c.entity_id for c in candidates}
+    return [(c.action.value, by_name[c.target], c.brightness) for c in result.commands]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_phrasings_resolve_to_the_right_entities(language: str) -> None:
+    """At least 20 natural phrasings per language: on/off/brightness/state, by name/area."""
+    table = TABLES[language]
+    assert len(table) >= 20
+    candidates = _candidates(language)
+    for text, action, keys, brightness in table:
+        result = recognize(_sentences(language), text, candidates)
+        assert result is not None, text
+        expected = [(action, ENTITIES[k], brightness) for k in keys]
+        assert _resolved(result, candidates) == expected, text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_device_not_permitted_is_not_even_recognised(language: str) -> None:
+    """Sentences about a device the sender may not use resolve to nothing, whatever it is."""
+    candidates = _candidates(language)
+    for text in FORBIDDEN[language]:
+        assert recognize(_sentences(language), text, candidates) is None, text
+    # Every phrasing again, with the devices it names taken away from the sender.
+    for text, _, keys, _ in TABLES[language]:
+        named = {ENTITIES[k] for k in keys}
+        allowed = [c for c in candidates if c.entity_id not in named]
+        result = recognize(_sentences(language), text, allowed)
+        if result is not None:
+            assert not {c.target for c in result.commands} & {
+                c.name for c in candidates if c.entity_id in named
+            }, text
+    assert recognize(_sentences(language), TABLES[language][0][0], []) is None
+
+
+@pytest.mark.parametrize(
+    ("configured", "language"),
+    [
+        ("en", "en"),
+        ("de", "de"),
+        ("de-CH", "de"),
+        ("fr_BE", "fr"),
+        ("es-419", "es"),
+        ("NL", "nl"),
+        ("pt-BR", "en"),
+        ("", "en"),
+        (None, "en"),
+    ],
+)
+def test_language_for(configured: str | None, language: str) -> None:
+    """A configured language maps to a shipped one, else English."""
+    assert language_for(configured) == language
+
+
+def test_system_text_never_forces_ucs2() -> None:
+    """Every reply word in every language is GSM-7: only device names may cost UCS-2."""
+    assert set(PHRASES) == set(LANGUAGES)
+    for language, phrases in PHRASES.items():
+        assert phrases.keys() == PHRASES["en"].keys(), language
+        for key, text in phrases.items():
+            assert segment_info(text).encoding == "GSM-7", (language, key, text)
+    for examples in EXAMPLES.values():
+        for text in examples:
+            assert segment_info(text).encoding == "GSM-7", text
+
+
+@pytest.fixture
+async def german_house(
+    hass: HomeAssistant,
+    devices: Devices,
+    area_registry: ar.AreaRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Home Assistant in German, the kitchen light in the area Küche, called Lampe too."""
+    hass.config.language = "de"
+    kitchen = area_registry.async_create("Küche")
+    entity_registry.async_update_entity(
+        "light.kitchen", area_id=kitchen.id, aliases={"Lampe", "lampe"}
+    )
+
+
+async def test_german_text_switches_and_answers_in_german(
+    hass: HomeAssistant, german_house: None, send_sms: SendSms, devices: Devices
+) -> None:
+    """A German sentence naming the area switches Alice's light; the reply is German."""
+    status, body = await send_sms("mach das Licht in der Küche aus")
+    assert status == 200
+    assert "<Message>Kitchen: AUS</Message>" in body
+    assert devices.kitchen.is_on is False
+    _, body = await send_sms("schalte die Lampe an")
+    assert "Kitchen: AN 100%" in body
+    # Bob may only look: understood, refused in German.
+    _, body = await send_sms("schalte die Lampe aus", BOB)
+    assert "Nicht erlaubt: diese Nummer darf nur den Status abfragen." in body
+    assert devices.kitchen.is_on is True
+    _, body = await send_sms("wie geht es dir")
+    assert "Nicht verstanden: 'wie geht es dir'." in body
+
+
+async def test_number_language_overrides_home_assistants(
+    hass: HomeAssistant,
+    german_house: None,
+    setup_entry: MockConfigEntry,
+    send_sms: SendSms,
+    devices: Devices,
+) -> None:
+    """Alice texts in French: her sentences are matched and answered in French."""
+    subentry = setup_entry.subentries["num_alice"]
+    hass.config_entries.async_update_subentry(
+        setup_entry, subentry, data={**subentry.data, "language": "fr"}
+    )
+    await hass.async_block_till_done()
+    _, body = await send_sms("éteins la lampe")
+    assert "<Message>Kitchen: ÉTEINT</Message>" in body
+    _, body = await send_sms("schalte die Lampe an")
+    assert "Pas compris" in body
+    assert devices.kitchen.is_on is False
+
+
+async def test_grammar_first_then_sentences(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, send_sms: SendSms
+) -> None:
+    """The terse grammar still answers; a fragment it does not know goes to the sentences."""
+    _, body = await send_sms("porch off, turn on the lamp")
+    assert "Porch: OFF" in body
+    assert "Kitchen: ON" in body
+    _, body = await send_sms("porch on, make me a coffee")
+    assert "Porch: ON" in body
+    assert "Not understood: 'make me a coffee'" in body
