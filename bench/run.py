@@ -25,7 +25,7 @@ import time
 import urllib.error
 import urllib.request
 
-from . import hass_config
+from . import freetext, hass_config
 from .hass_config import AUTH_TOKEN, SENDERS, SMS_IOT_HOOK, STRANGER, TWILIO_HOOK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,6 +292,7 @@ def render(
         f"- `async_setup_entry` of sms_iot (incl. the credential check against the local fake Twilio API), {len(setup)} cycles: median {statistics.median(setup):.1f} ms, max {max(setup):.1f} ms",
         f"- hass RSS with sms_iot loaded: {memory:.0f} MiB; without (same config, no sms_iot): {baseline:.0f} MiB; difference {memory - baseline:+.0f} MiB",
         "",
+        freetext.render(100 if args.quick else 500),
     ]
     return "\n".join(lines)
 

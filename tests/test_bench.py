@@ -6,6 +6,7 @@ from pathlib import Path
 import subprocess
 
 ROOT = Path(__file__).resolve().parent.parent
+LANGUAGE_CELLS = {"en ", "de ", "fr ", "es ", "nl "}
 
 
 def test_bench_quick_runs(tmp_path: Path) -> None:
@@ -33,9 +34,10 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     assert report in result.stdout
     for scenario in ("(a)", "(b)", "(c)", "(d)"):
         assert f"### {scenario}" in report
+    webhook, section = report.split("### Free text", 1)
     rows = [
         line
-        for line in report.splitlines()
+        for line in webhook.splitlines()
         if line.startswith("| ") and "| target" not in line
     ]
     assert len(rows) == 4 * 2 * 4  # scenarios x concurrency levels x targets
@@ -44,3 +46,6 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     )
     assert "async_setup_entry" in report
     assert "hass RSS with sms_iot loaded" in report
+    free = [line for line in section.splitlines() if line[2:5] in LANGUAGE_CELLS]
+    assert [row.split("|")[1].strip() for row in free] == ["en", "de", "fr", "es", "nl"]
+    assert all(row.split("|")[9].strip() == "0" for row in free), "sentences missed"

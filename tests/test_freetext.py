@@ -10,6 +10,7 @@ from hassil.intents import Intents
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from bench.freetext import SENTENCE, devices as bench_devices
 from custom_components.sms_iot.freetext import (
     LANGUAGES,
     Candidate,
@@ -193,3 +194,20 @@ async def test_grammar_first_then_sentences(
     _, body = await send_sms("porch on, make me a coffee")
     assert "Porch: ON" in body
     assert "Not understood: 'make me a coffee'" in body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_fifty_devices_each_by_its_own_name(language: str) -> None:
+    """Among 50 devices (same rooms, same kinds), a sentence naming one gets exactly that one.
+
+    "kitchen light" beside "kitchen lamp" in the area "kitchen": the device's own name wins
+    over the area-and-kind reading, which would switch both.
+    """
+    candidates = bench_devices(language)
+    assert len(candidates) == 50
+    sentences = _sentences(language)
+    for device in candidates:
+        text = SENTENCE[language].format(name=device.name)
+        result = recognize(sentences, text, candidates)
+        assert result is not None, text
+        assert [c.target for c in result.commands] == [device.name], text

@@ -73,7 +73,10 @@ def recognize(
         "area": TextSlotList.from_tuples([(a, a) for a in areas]),
         "floor": TextSlotList.from_tuples([]),
     }
-    result = recognize_best(text, sentences, slot_lists=slot_lists)
+    # A device's own name wins over an area and a kind ("kitchen light" beside "kitchen lamp").
+    result = recognize_best(
+        text, sentences, slot_lists=slot_lists, best_slot_name="name"
+    )
     if result is None or (action := _ACTIONS.get(result.intent.name)) is None:
         return None
     entities = {name: slot.value for name, slot in result.entities.items()}
