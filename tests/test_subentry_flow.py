@@ -80,6 +80,7 @@ async def test_add_number_then_it_is_obeyed(
         CONF_DEFAULT_DEVICE: None,
         CONF_PIN: None,
         "language": None,
+        "person": None,
     }
     assert "Porch: ON" in (await send_sms("porch on", STRANGER))[1]
 
@@ -128,6 +129,7 @@ async def test_number_form_without_devices(
         CONF_PERMISSION,
         CONF_PIN,
         "language",
+        "person",
     }
 
 

@@ -34,6 +34,7 @@ from .phone import mask_number
 from .phrase import help_text, phrase_item, phrase_reply, slow_down, sms_safe, words
 from .pins import PinWatch
 from .understand import settled, understand
+from .who import async_who
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -115,11 +116,15 @@ class Inbox:
     async def _async_decide(self, message: InboundMessage) -> str:
         """Authorize the sender, run the commands and return the reply text."""
         deadline = time.monotonic() + REPLY_BUDGET
-        context = Context()
         senders = self.config.sims if message.from_sim else self.config.numbers
         number = senders.get(message.sender)
         if number is None:
-            return self._stranger(message, context)
+            return self._stranger(message, Context())
+        who = await async_who(self._hass, number)
+        # Commands run as the linked person's user: the logbook and automations see who.
+        context = Context(user_id=who.user_id)
+        if who.read_only:
+            number = replace(number, can_control=False)
         if message.pin_required or number.pin is not None:
             # A PIN typed out of habit where none is needed is dropped, never quoted back.
             if (text := self._after_pin(message.text, number)) is not None:
@@ -264,6 +269,8 @@ class Inbox:
                 "to": message.channel,
                 "body": message.text,
                 "sender_name": number.name,
+                "person": number.person,
+                "user_id": context.user_id,
             }
         self._hass.bus.async_fire(event_type, data, context=context)
 

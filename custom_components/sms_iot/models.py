@@ -24,6 +24,7 @@ from .const import (
     CONF_MODEM_DEVICE,
     CONF_NUMBER,
     CONF_PERMISSION,
+    CONF_PERSON,
     CONF_PIN,
     CONF_PUBLIC_URL,
     CONF_RATE_LIMIT,
@@ -84,6 +85,8 @@ class AuthorizedNumber:
     pin: str | None = field(default=None, repr=False)
     # The language the number texts in and is answered in; None: Home Assistant's.
     language: str | None = None
+    # The person entity whose user the number's commands run as.
+    person: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +235,7 @@ def _authorized(
         default_device=default if default in permitted else None,
         pin=subentry.data.get(CONF_PIN) or None,
         language=subentry.data.get(CONF_LANGUAGE) or None,
+        person=subentry.data.get(CONF_PERSON) or None,
     )
 
 

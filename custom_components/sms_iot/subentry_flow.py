@@ -9,6 +9,8 @@ from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -27,6 +29,7 @@ from .const import (
     CONF_LANGUAGE,
     CONF_NUMBER,
     CONF_PERMISSION,
+    CONF_PERSON,
     CONF_PIN,
     PERMISSION_CONTROL,
     PERMISSION_STATUS_ONLY,
@@ -131,6 +134,7 @@ class AuthorizedNumberFlow(SubentryFlowBase):
                         # Never sent back to the form: left empty, the PIN stays.
                         CONF_PIN: pin or self._stored_pin(),
                         CONF_LANGUAGE: _language(user_input.get(CONF_LANGUAGE)),
+                        CONF_PERSON: user_input.get(CONF_PERSON) or None,
                     },
                     number,
                 )
@@ -163,6 +167,9 @@ def _number_schema(devices: list[Any]) -> vol.Schema:
             **permission_fields(devices),
             vol.Optional(CONF_PIN): TextSelector(
                 TextSelectorConfig(type=TextSelectorType.PASSWORD)
+            ),
+            vol.Optional(CONF_PERSON): EntitySelector(
+                EntitySelectorConfig(domain="person")
             ),
             vol.Optional(CONF_LANGUAGE): SelectSelector(
                 SelectSelectorConfig(
