@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from hassil.intents import Intents
 import pytest
@@ -18,10 +19,16 @@ from custom_components.sms_iot.freetext import (
     load_sentences,
     recognize,
 )
+from custom_components.sms_iot.language import candidates
+from custom_components.sms_iot.models import Device
 from custom_components.sms_iot.phrases import EXAMPLES, PHRASES
 from custom_components.sms_iot.segments import segment_info
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 
 from .conftest import BOB, Devices, SendSms
 
@@ -211,3 +218,77 @@ def test_fifty_devices_each_by_its_own_name(language: str) -> None:
         result = recognize(sentences, text, candidates)
         assert result is not None, text
         assert [c.target for c in result.commands] == [device.name], text
+
+
+def test_what_sms_iot_does_not_set_or_name_is_nothing() -> None:
+    """A colour is not a brightness; a question over a kind covers the sender's only."""
+    sentences = _sentences("en")
+    candidates = _candidates("en")
+    assert recognize(sentences, "set the kitchen light to red", candidates) is None
+    result = recognize(sentences, "are any lights on", candidates)
+    assert result is not None
+    assert _resolved(result, candidates) == [
+        ("status", "light.kitchen", None),
+        ("status", "light.garage", None),
+    ]
+
+
+async def test_candidates_from_the_registries(
+    hass: HomeAssistant,
+    devices: Devices,
+    area_registry: ar.AreaRegistry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Names and areas as Home Assistant knows them: entity area, else its device's."""
+    garage = area_registry.async_create("Garage")
+    config = MockConfigEntry(domain="test")
+    config.add_to_hass(hass)
+    owner = device_registry.async_get_or_create(
+        config_entry_id=config.entry_id, identifiers={("test", "g")}
+    )
+    device_registry.async_update_device(owner.id, area_id=garage.id)
+    entity_registry.async_update_entity("light.garage", device_id=owner.id)
+    hass.states.async_set("switch.yaml_only", "off", {"friendly_name": "Pump"})
+    found = candidates(
+        hass,
+        [
+            Device("d1", "light.garage", "Shed", ("hut",)),
+            Device("d2", "switch.yaml_only", "Pump", ()),
+            Device("d3", "switch.gone", "Gone", ()),
+        ],
+    )
+    state = hass.states.get("light.garage")
+    assert state is not None
+    assert found == [
+        Candidate("Shed", "light.garage", ("hut", state.name), "Garage"),
+        Candidate("Pump", "switch.yaml_only", (), None),
+        Candidate("Gone", "switch.gone", (), None),
+    ]
+
+
+async def test_sentences_failing_to_load_leave_the_grammar(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    send_sms: SendSms,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A broken sentence library is logged; the grammar still answers; later it loads."""
+    with patch(
+        "home_assistant_intents.get_intents", side_effect=OSError("broken package")
+    ):
+        _, body = await send_sms("turn on the lamp")
+    assert "Unknown device 'the lamp'" in body
+    assert "Free text could not be matched" in caplog.text
+    _, body = await send_sms("turn on the lamp")
+    assert "Kitchen: ON" in body
+
+
+async def test_help_in_the_numbers_language(
+    hass: HomeAssistant, german_house: None, send_sms: SendSms
+) -> None:
+    """Help lists the devices and German examples; status-only numbers get questions."""
+    _, body = await send_sms("help")
+    assert "Geräte: Kitchen, Porch, Garage light. Z. B.: schalte Kitchen an" in body
+    _, body = await send_sms("help", BOB)
+    assert "Z. B.: ist Kitchen an?, STATUS." in body

@@ -104,10 +104,11 @@ def _targets(
     if (entity_id := entities.get("name")) is not None:
         return [c for c in candidates if c.entity_id == entity_id]
     area, domain = entities.get("area"), entities.get("domain")
-    if area is None and domain is None:
-        return []
+    # Neither area nor kind named: nothing, never every device.
     return [
         c
         for c in candidates
-        if (area is None or c.area == area) and (domain is None or c.domain == domain)
+        if (area or domain)
+        and (area is None or c.area == area)
+        and (domain is None or c.domain == domain)
     ]

@@ -94,7 +94,7 @@ def help_text(number: AuthorizedNumber, language: str = "en") -> str:
     said = words(language)
     names = ", ".join(d.name for d in number.devices) or said["none"]
     if language in EXAMPLES:
-        first = number.devices[0].name if number.devices else "..."
+        first = next((d.name for d in number.devices), said["none"])
         example = EXAMPLES[language][0 if number.can_control else 1]
         return f"{said['devices']}: {names}. " + example.format(first=first)
     if not number.can_control:
