@@ -201,7 +201,11 @@ async def test_add_device(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     subentry = next(s for s in setup_entry.subentries.values() if s.title == "Garage")
-    assert subentry.data == {CONF_ENTITY_ID: "light.garage", CONF_ALIASES: ["shed"]}
+    assert subentry.data == {
+        CONF_ENTITY_ID: "light.garage",
+        CONF_ALIASES: ["shed"],
+        "confirm": False,
+    }
     assert "Garage: ON 100%" in (await send_sms("shed on"))[1]
 
 

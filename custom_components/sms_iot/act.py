@@ -145,6 +145,7 @@ class Executor:
         deadline: float,
         late: LateWatches,
         on_late: LateReport | None = None,
+        confirmed: bool = False,
     ) -> None:
         """Initialize the executor; on_late receives outcomes that come after the reply."""
         self._hass = hass
@@ -155,6 +156,9 @@ class Executor:
         self._deadline = deadline
         self._late = late
         self._on_late = on_late
+        self._confirmed = confirmed
+        # Commands on "confirm first" devices, held until the sender texts the code.
+        self.held: list[Command] = []
 
     async def async_run(self, parsed: ParseResult) -> list[Item]:
         """Run all commands in order and return what each produced."""
@@ -181,6 +185,14 @@ class Executor:
             if not (lights := [d for d in devices if d.domain == "light"]):
                 return [Notice(Note.NOT_A_LIGHT, devices[0].name)]
             devices = lights
+        if not self._confirmed:
+            # "Confirm first" devices wait for the code the reply will ask for.
+            self.held += [
+                Command(command.action, d.name, command.brightness)
+                for d in devices
+                if d.confirm
+            ]
+            devices = [d for d in devices if not d.confirm]
         return list(
             await asyncio.gather(
                 *(self._async_switch(device, command) for device in devices)

@@ -84,3 +84,6 @@ CONF_INBOUND_BEFORE: Final = "inbound_before"
 CONF_CONFIGURE_TWILIO: Final = "configure_twilio"
 CONF_LANGUAGE: Final = "language"
 CONF_PERSON: Final = "person"
+CONF_CONFIRM: Final = "confirm"
+# How long a confirmation code for a "confirm first" device is valid.
+CONFIRM_WINDOW: Final = 5 * 60.0

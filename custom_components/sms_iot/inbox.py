@@ -17,6 +17,7 @@ from homeassistant.util import dt as dt_util
 
 from .act import Executor, LateReport, LateWatches
 from .commands import ParseResult, is_carrier_keyword
+from .confirm import Answer, Confirmations, is_code
 from .const import (
     DOMAIN,
     EVENT_RECEIVED,
@@ -29,12 +30,18 @@ from .freetext import language_for
 from .language import async_matcher, number_language
 from .limits import Allowance, OncePer, SenderLimiter
 from .models import AuthorizedNumber, SmsIotConfig
-from .outcomes import DeviceReport
+from .outcomes import DeviceReport, Note, Notice
 from .phone import mask_number
 from .phrase import help_text, phrase_item, phrase_reply, slow_down, sms_safe, words
 from .pins import PinWatch
 from .understand import settled, understand
 from .who import async_who
+
+_ANSWER_NOTES = {
+    Answer.WRONG: Note.WRONG_CODE,
+    Answer.EXPIRED: Note.CODE_EXPIRED,
+    Answer.NONE: Note.NO_PENDING,
+}
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -82,6 +89,7 @@ class Inbox:
         self.stranger_refusals = OncePer()
         self.pin_reminders = OncePer()
         self.pins = PinWatch(hass, entry_id)
+        self.confirmations = Confirmations()
         self.counters: Counter[str] = Counter()
         self.late = LateWatches(hass)
         self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_COMMANDS)
@@ -135,25 +143,75 @@ class Inbox:
             # The carrier and Twilio act on it; an answer would not be delivered anyway.
             self.counters["carrier_keyword"] += 1
             return ""
+        if is_code(message.text):
+            return await self._async_code(number, message, context, deadline)
         parsed = await self._async_understand(number, message.text)
-        allowance = self.limiter.check(
-            message.sender, self.config.rate_limit, len(parsed.commands)
-        )
-        if allowance is not Allowance.ALLOWED:
-            self.counters["rate_limited"] += 1
-            if allowance is Allowance.SILENT:
-                return ""
-            return slow_down(
-                self.config.rate_limit, number_language(self._hass, number)
-            )
-        self.counters["accepted"] += 1
+        if (
+            refused := self._limited(number, message, len(parsed.commands))
+        ) is not None:
+            return refused
         self._fire(EVENT_RECEIVED, message, context, number)
         self._log(message, parsed)
+        language = number_language(self._hass, number)
         if not parsed.commands and not parsed.unknown:
+            return self._announce(number, message, help_text(number, language))
+        executor = self._executor(number, context, deadline, message)
+        items = await executor.async_run(parsed)
+        code = None
+        if executor.held:
+            code = self.confirmations.ask(message.sender, tuple(executor.held))
+            items.append(Notice(Note.CONFIRM, code, tuple(executor.held)))
+        return self._announce(
+            number, message, phrase_reply(items, number, language), secret=code
+        )
+
+    async def _async_code(
+        self,
+        number: AuthorizedNumber,
+        message: InboundMessage,
+        context: Context,
+        deadline: float,
+    ) -> str:
+        """Release the commands a confirmation code holds, once; or say why not."""
+        # The code never reaches events, the event entity or the log.
+        shown = replace(message, text="****")
+        if (refused := self._limited(number, message, 1)) is not None:
+            return refused
+        self._fire(EVENT_RECEIVED, shown, context, number)
+        answer, commands = self.confirmations.answer(message.sender, message.text)
+        language = number_language(self._hass, number)
+        if answer is not Answer.RUN:
+            note = _ANSWER_NOTES[answer]
             return self._announce(
-                number, message, help_text(number, number_language(self._hass, number))
+                number, shown, phrase_item(Notice(note), number, language)
             )
-        executor = Executor(
+        executor = self._executor(number, context, deadline, message, confirmed=True)
+        items = await executor.async_run(ParseResult(commands, ()))
+        return self._announce(number, shown, phrase_reply(items, number, language))
+
+    def _limited(
+        self, number: AuthorizedNumber, message: InboundMessage, commands: int
+    ) -> str | None:
+        """Return the reply when the number is over its rate limit, else count it in."""
+        allowance = self.limiter.check(message.sender, self.config.rate_limit, commands)
+        if allowance is Allowance.ALLOWED:
+            self.counters["accepted"] += 1
+            return None
+        self.counters["rate_limited"] += 1
+        if allowance is Allowance.SILENT:
+            return ""
+        return slow_down(self.config.rate_limit, number_language(self._hass, number))
+
+    def _executor(
+        self,
+        number: AuthorizedNumber,
+        context: Context,
+        deadline: float,
+        message: InboundMessage,
+        confirmed: bool = False,
+    ) -> Executor:
+        """Return the executor of one message's commands."""
+        return Executor(
             self._hass,
             self.config,
             number,
@@ -162,13 +220,8 @@ class Inbox:
             deadline,
             self.late,
             self._late_reporter(number, message.follow_up),
+            confirmed,
         )
-        reply = phrase_reply(
-            await executor.async_run(parsed),
-            number,
-            number_language(self._hass, number),
-        )
-        return self._announce(number, message, reply)
 
     async def _async_understand(
         self, number: AuthorizedNumber, text: str
@@ -187,13 +240,18 @@ class Inbox:
         return understand(text, known, match)
 
     def _announce(
-        self, number: AuthorizedNumber, message: InboundMessage, reply: str
+        self,
+        number: AuthorizedNumber,
+        message: InboundMessage,
+        reply: str,
+        secret: str | None = None,
     ) -> str:
         """Tell the number's event entity about a text it sent and the answer; return it."""
+        shown = reply.replace(secret, "****") if secret else reply
         async_dispatcher_send(
             self._hass,
             text_signal(self._entry_id, number.subentry_id),
-            {"text": message.text, "reply": reply, "transport": message.transport},
+            {"text": message.text, "reply": shown, "transport": message.transport},
         )
         return reply
 

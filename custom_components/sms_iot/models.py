@@ -14,6 +14,7 @@ from .commands import normalize
 from .const import (
     CONF_ACCOUNT_SID,
     CONF_ALIASES,
+    CONF_CONFIRM,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
     CONF_HOURLY_CAP,
@@ -64,6 +65,8 @@ class Device:
     entity_id: str
     name: str
     aliases: tuple[str, ...]
+    # Commands on it wait for a code the sender texts back.
+    confirm: bool = False
 
     @property
     def domain(self) -> str:
@@ -247,6 +250,7 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
             entity_id=subentry.data[CONF_ENTITY_ID],
             name=subentry.title,
             aliases=tuple(normalize(a) for a in subentry.data.get(CONF_ALIASES, [])),
+            confirm=bool(subentry.data.get(CONF_CONFIRM)),
         )
         for subentry in entry.subentries.values()
         if subentry.subentry_type == SUBENTRY_DEVICE

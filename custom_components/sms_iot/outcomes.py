@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from homeassistant.core import State
 
+from .commands import Command
 from .models import Device
 
 
@@ -47,6 +48,10 @@ class Note(StrEnum):
     NOT_UNDERSTOOD = "not_understood"
     TRUNCATED = "truncated"
     HELP = "help"
+    CONFIRM = "confirm"
+    WRONG_CODE = "wrong_code"
+    CODE_EXPIRED = "code_expired"
+    NO_PENDING = "no_pending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,8 @@ class Notice:
 
     note: Note
     subject: str = ""
+    # The commands a confirmation code releases.
+    commands: tuple[Command, ...] = ()
 
 
 type Item = DeviceReport | Notice

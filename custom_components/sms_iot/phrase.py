@@ -8,14 +8,16 @@ import re
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import State
 
+from .commands import Action, Command
 from .compat import ATTR_BRIGHTNESS
-from .const import LATE_WINDOW
+from .const import CONFIRM_WINDOW, LATE_WINDOW
 from .models import AuthorizedNumber
 from .outcomes import DeviceReport, Item, Note, Outcome
 from .phrases import EXAMPLES, PHRASES
 
 MAX_REPLY_CHARS = 1600
 LATE_WINDOW_MINUTES = round(LATE_WINDOW / 60)
+CONFIRM_MINUTES = round(CONFIRM_WINDOW / 60)
 ALREADY_HANDLED = "This message was already received."
 
 
@@ -113,10 +115,26 @@ def phrase_item(item: Item, number: AuthorizedNumber, language: str = "en") -> s
         return _report(item, language)
     if item.note is Note.HELP:
         return help_text(number, language)
+    if item.note is Note.CONFIRM:
+        return words(language)[Note.CONFIRM].format(
+            subject=item.subject,
+            minutes=CONFIRM_MINUTES,
+            commands=", ".join(_asked(c, language) for c in item.commands),
+        )
     subject = item.subject
     if item.note in _QUOTES_TEXT:
         subject = subject[:30]
     return words(language)[item.note].format(subject=subject)
+
+
+def _asked(command: Command, language: str) -> str:
+    """Say what a held command will do, as a reply states a device."""
+    said = words(language)
+    if command.action is Action.BRIGHTNESS:
+        return f"{command.target}: {said['on']} {command.brightness}%"
+    if command.action is Action.TOGGLE:
+        return f"{command.target}: {said['toggle']}"
+    return f"{command.target}: {said[command.action.value]}"
 
 
 def phrase_reply(

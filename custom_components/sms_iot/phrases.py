@@ -9,6 +9,11 @@ from .outcomes import Note
 # Keys: device states, report sentences, notes (by Note value), and the fixed replies.
 PHRASES: Final[dict[str, dict[str, str]]] = {
     "en": {
+        "toggle": "toggle",
+        Note.CONFIRM: "Reply {subject} within {minutes} min to confirm: {commands}.",
+        Note.WRONG_CODE: "Wrong code: nothing was done.",
+        Note.CODE_EXPIRED: "Code expired: nothing was done.",
+        Note.NO_PENDING: "No command is waiting for a code.",
         "on": "ON",
         "off": "OFF",
         "offline": "offline",
@@ -46,6 +51,14 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Sorry, something went wrong. Please try again.",
     },
     "de": {
+        "toggle": "umschalten",
+        Note.CONFIRM: (
+            "Antworten Sie binnen {minutes} Min. mit {subject}, um zu bestätigen: "
+            "{commands}."
+        ),
+        Note.WRONG_CODE: "Falscher Code: nichts wurde ausgeführt.",
+        Note.CODE_EXPIRED: "Code abgelaufen: nichts wurde ausgeführt.",
+        Note.NO_PENDING: "Kein Befehl wartet auf einen Code.",
         "on": "AN",
         "off": "AUS",
         "offline": "offline",
@@ -86,6 +99,11 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Leider ist ein Fehler aufgetreten. Bitte erneut versuchen.",
     },
     "fr": {
+        "toggle": "basculer",
+        Note.CONFIRM: "Répondez {subject} d'ici {minutes} min pour confirmer: {commands}.",
+        Note.WRONG_CODE: "Code erroné: rien n'a été fait.",
+        Note.CODE_EXPIRED: "Code expiré: rien n'a été fait.",
+        Note.NO_PENDING: "Aucune commande n'attend de code.",
         "on": "ALLUMÉ",
         "off": "ÉTEINT",
         "offline": "hors ligne",
@@ -127,6 +145,11 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Désolé, une erreur est survenue. Veuillez réessayer.",
     },
     "es": {
+        "toggle": "alternar",
+        Note.CONFIRM: "Responda {subject} en {minutes} min para confirmar: {commands}.",
+        Note.WRONG_CODE: "Codigo incorrecto: no se hizo nada.",
+        Note.CODE_EXPIRED: "Codigo caducado: no se hizo nada.",
+        Note.NO_PENDING: "Ninguna orden espera un codigo.",
         "on": "ENCENDIDO",
         "off": "APAGADO",
         "offline": "desconectado",
@@ -166,6 +189,11 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Lo siento, algo fallo. Intentelo de nuevo.",
     },
     "nl": {
+        "toggle": "omschakelen",
+        Note.CONFIRM: "Antwoord {subject} binnen {minutes} min om te bevestigen: {commands}.",
+        Note.WRONG_CODE: "Verkeerde code: er is niets gedaan.",
+        Note.CODE_EXPIRED: "Code verlopen: er is niets gedaan.",
+        Note.NO_PENDING: "Er wacht geen commando op een code.",
         "on": "AAN",
         "off": "UIT",
         "offline": "offline",

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
     SelectOptionDict,
@@ -24,6 +25,7 @@ from .commands import ALL, CARRIER_KEYWORDS, normalize, parse
 from .compat import vol
 from .const import (
     CONF_ALIASES,
+    CONF_CONFIRM,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
     CONF_LANGUAGE,
@@ -256,7 +258,13 @@ class DeviceFlow(SubentryFlowBase):
                 errors[CONF_ALIASES] = "name_exists"
             if not errors:
                 return self._finish(
-                    name, {CONF_ENTITY_ID: entity_id, CONF_ALIASES: aliases}, entity_id
+                    name,
+                    {
+                        CONF_ENTITY_ID: entity_id,
+                        CONF_ALIASES: aliases,
+                        CONF_CONFIRM: bool(user_input.get(CONF_CONFIRM)),
+                    },
+                    entity_id,
                 )
         schema = vol.Schema(
             {
@@ -271,6 +279,7 @@ class DeviceFlow(SubentryFlowBase):
                 vol.Optional(CONF_ALIASES): TextSelector(
                     TextSelectorConfig(multiple=True)
                 ),
+                vol.Optional(CONF_CONFIRM, default=False): BooleanSelector(),
             }
         )
         return self.async_show_form(
