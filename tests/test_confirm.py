@@ -144,3 +144,34 @@ async def test_a_new_question_replaces_the_old(
     code = await _ask(send_sms, "porch toggle")
     _, body = await send_sms(code, CAROL)
     assert "Porch: ON" in body
+
+
+async def test_brightness_waits_too(
+    hass: HomeAssistant, gate: MockConfigEntry, send_sms: SendSms, devices: Devices
+) -> None:
+    """A held brightness says the level it will set; the code sets it."""
+    subentry = gate.subentries["dev_kitchen"]
+    hass.config_entries.async_update_subentry(
+        gate, subentry, data={**subentry.data, "confirm": True}
+    )
+    await hass.async_block_till_done()
+    _, body = await send_sms("kitchen 40%")
+    found = ASK.search(body)
+    assert found is not None, body
+    assert found.group(2) == "Kitchen: ON 40%"
+    _, body = await send_sms(found.group(1))
+    assert "Kitchen: ON 40%" in body
+
+
+async def test_codes_count_against_the_rate_limit(
+    hass: HomeAssistant, gate: MockConfigEntry, send_sms: SendSms, devices: Devices
+) -> None:
+    """A code is a command for the rate limit: over it, a code text runs nothing."""
+    hass.config_entries.async_update_entry(
+        gate, options={**gate.options, "rate_limit": 1}
+    )
+    await hass.async_block_till_done()
+    code = await _ask(send_sms)
+    _, body = await send_sms(code, CAROL)
+    assert "Slow down" in body
+    assert devices.porch.is_on is False
