@@ -280,7 +280,7 @@ async def test_device_picker_offers_every_light_and_switch_not_added(
     setup_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """All lights and switches are offered, ESPHome's first, but those already added."""
+    """All lights, switches and sensors are offered, ESPHome's first, but those added."""
     entity_registry.async_get_or_create(
         "switch", "esphome", "relay-1", original_name="Zulu relay"
     )
@@ -288,13 +288,15 @@ async def test_device_picker_offers_every_light_and_switch_not_added(
         "light", "hue", "1", suggested_object_id="attic", original_name="Attic"
     )
     hass.states.async_set("switch.yaml_fan", "off", {"friendly_name": "Fan"})
-    hass.states.async_set("sensor.other", "1")
+    hass.states.async_set("climate.other", "heat")
+    hass.states.async_set("sensor.temperature", "20", {"friendly_name": "Temp"})
     result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
     options = result["data_schema"].schema[CONF_ENTITY_ID].config["options"]
     assert [o["value"] for o in options] == [
         "switch.esphome_relay_1",
         "light.attic",
         "switch.yaml_fan",
+        "sensor.temperature",
     ]
     assert options[0]["label"] == "Zulu relay (switch.esphome_relay_1)"
     result = await _init(hass, setup_entry, SUBENTRY_DEVICE, "dev_kitchen")

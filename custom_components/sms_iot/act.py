@@ -39,6 +39,7 @@ from .outcomes import DeviceReport, Item, Note, Notice, Outcome
 from .phrase import describe_state
 
 _LOGGER = logging.getLogger(__name__)
+READ_ONLY = frozenset({"sensor", "binary_sensor"})
 
 _SERVICES = {
     Action.ON: SERVICE_TURN_ON,
@@ -181,6 +182,10 @@ class Executor:
             return [self._status(device) for device in devices]
         if not self._number.can_control:
             return [Notice(Note.STATUS_ONLY)]
+        # Sensors are read, never switched; "all on" passes them by.
+        if not (switchable := [d for d in devices if d.domain not in READ_ONLY]):
+            return [Notice(Note.READ_ONLY, devices[0].name)]
+        devices = switchable
         if command.action is Action.BRIGHTNESS:
             if not (lights := [d for d in devices if d.domain == "light"]):
                 return [Notice(Note.NOT_A_LIGHT, devices[0].name)]

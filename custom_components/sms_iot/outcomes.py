@@ -45,6 +45,7 @@ class Note(StrEnum):
     NOT_PERMITTED = "not_permitted"
     STATUS_ONLY = "status_only"
     NOT_A_LIGHT = "not_a_light"
+    READ_ONLY = "read_only"
     NOT_UNDERSTOOD = "not_understood"
     TRUNCATED = "truncated"
     HELP = "help"

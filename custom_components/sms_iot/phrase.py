@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 import re
 
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
 from homeassistant.core import State
 
 from .commands import Action, Command
@@ -64,6 +70,10 @@ def describe_state(
         return said["off"]
     if state.state == STATE_UNKNOWN:
         return said["unknown"]
+    unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+    if isinstance(unit, str) and unit:
+        # "°" is not in GSM-7: one such reply would cost UCS-2 segments.
+        return f"{state.state} {unit.replace('°', '')}"
     return state.state
 
 

@@ -9,6 +9,7 @@ from .outcomes import Note
 # Keys: device states, report sentences, notes (by Note value), and the fixed replies.
 PHRASES: Final[dict[str, dict[str, str]]] = {
     "en": {
+        Note.READ_ONLY: "{subject}: can only be read.",
         "toggle": "toggle",
         Note.CONFIRM: "Reply {subject} within {minutes} min to confirm: {commands}.",
         Note.WRONG_CODE: "Wrong code: nothing was done.",
@@ -51,6 +52,7 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Sorry, something went wrong. Please try again.",
     },
     "de": {
+        Note.READ_ONLY: "{subject}: kann nur gelesen werden.",
         "toggle": "umschalten",
         Note.CONFIRM: (
             "Antworten Sie binnen {minutes} Min. mit {subject}, um zu bestätigen: "
@@ -99,6 +101,7 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Leider ist ein Fehler aufgetreten. Bitte erneut versuchen.",
     },
     "fr": {
+        Note.READ_ONLY: "{subject}: en lecture seule.",
         "toggle": "basculer",
         Note.CONFIRM: "Répondez {subject} d'ici {minutes} min pour confirmer: {commands}.",
         Note.WRONG_CODE: "Code erroné: rien n'a été fait.",
@@ -145,6 +148,7 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Désolé, une erreur est survenue. Veuillez réessayer.",
     },
     "es": {
+        Note.READ_ONLY: "{subject}: solo lectura.",
         "toggle": "alternar",
         Note.CONFIRM: "Responda {subject} en {minutes} min para confirmar: {commands}.",
         Note.WRONG_CODE: "Codigo incorrecto: no se hizo nada.",
@@ -189,6 +193,7 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Lo siento, algo fallo. Intentelo de nuevo.",
     },
     "nl": {
+        Note.READ_ONLY: "{subject}: kan alleen gelezen worden.",
         "toggle": "omschakelen",
         Note.CONFIRM: "Antwoord {subject} binnen {minutes} min om te bevestigen: {commands}.",
         Note.WRONG_CODE: "Verkeerde code: er is niets gedaan.",

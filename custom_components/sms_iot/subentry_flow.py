@@ -33,6 +33,7 @@ from .const import (
     CONF_PERMISSION,
     CONF_PERSON,
     CONF_PIN,
+    DOMAIN,
     PERMISSION_CONTROL,
     PERMISSION_STATUS_ONLY,
     SUBENTRY_DEVICE,
@@ -41,7 +42,8 @@ from .const import (
 from .freetext import LANGUAGES
 from .phone import to_e164
 
-_DEVICE_DOMAINS = ["light", "switch"]
+# Lights and switches are controlled; sensors are read (status and questions).
+_DEVICE_DOMAINS = ["light", "switch", "sensor", "binary_sensor"]
 _PIN = re.compile(r"[0-9]{4,8}")
 NO_DEFAULT = "none"
 HA_LANGUAGE = "home_assistant"
@@ -303,7 +305,9 @@ class DeviceFlow(SubentryFlowBase):
         added = {s.data[CONF_ENTITY_ID] for s in self._siblings(SUBENTRY_DEVICE)}
         found: dict[str, tuple[bool, str]] = {}
         for entry in er.async_get(self.hass).entities.values():
-            if entry.domain in _DEVICE_DOMAINS and not entry.disabled:
+            if entry.platform == DOMAIN:
+                added.add(entry.entity_id)  # sms_iot's own sensors report on texts
+            elif entry.domain in _DEVICE_DOMAINS and not entry.disabled:
                 name = entry.name or entry.original_name or entry.entity_id
                 found[entry.entity_id] = (entry.platform != "esphome", name)
         for state in self.hass.states.async_all(_DEVICE_DOMAINS):
