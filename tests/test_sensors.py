@@ -70,7 +70,7 @@ async def test_sensors_are_never_switched(
 async def test_all_off_passes_sensors_by(
     hass: HomeAssistant, sensors: MockConfigEntry, send_sms: SendSms, devices: Devices
 ) -> None:
-    """ "all off" switches the lights and switches and leaves the sensors alone."""
+    """All off switches the lights and switches and leaves the sensors alone."""
     _, body = await send_sms("all off")
     assert "Kitchen: OFF" in body
     assert "can only be read" not in body
