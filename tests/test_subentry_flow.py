@@ -289,6 +289,10 @@ async def test_device_picker_offers_every_light_and_switch_not_added(
     )
     hass.states.async_set("switch.yaml_fan", "off", {"friendly_name": "Fan"})
     hass.states.async_set("climate.other", "heat")
+    entity_registry.async_get_or_create("climate", "demo", "thermostat")
+    entity_registry.async_get_or_create(
+        "light", "demo", "off", disabled_by=er.RegistryEntryDisabler.USER
+    )
     hass.states.async_set("sensor.temperature", "20", {"friendly_name": "Temp"})
     result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
     options = result["data_schema"].schema[CONF_ENTITY_ID].config["options"]
