@@ -25,7 +25,7 @@ async def gate(hass: HomeAssistant, setup_entry: MockConfigEntry) -> MockConfigE
     """The porch switch stands for a gate: confirm first."""
     subentry = setup_entry.subentries["dev_porch"]
     hass.config_entries.async_update_subentry(
-        setup_entry, subentry, data={**subentry.data, "confirm": True}
+        setup_entry, subentry, data={**subentry.data, "confirm": "always"}
     )
     await hass.async_block_till_done()
     return setup_entry
@@ -152,7 +152,7 @@ async def test_brightness_waits_too(
     """A held brightness says the level it will set; the code sets it."""
     subentry = gate.subentries["dev_kitchen"]
     hass.config_entries.async_update_subentry(
-        gate, subentry, data={**subentry.data, "confirm": True}
+        gate, subentry, data={**subentry.data, "confirm": "always"}
     )
     await hass.async_block_till_done()
     _, body = await send_sms("kitchen 40%")

@@ -35,15 +35,22 @@ from .conftest import BOB, Devices, SendSms
 TABLES: dict[str, list[tuple[str, str, list[str], int | None]]] = json.loads(
     (Path(__file__).parent / "fixtures" / "freetext_phrasings.json").read_text()
 )
-# (name, aliases, area) of the kitchen light, the porch switch and the garage light.
+# (name, aliases, area) of the kitchen light, the porch switch, the garage light, the garage
+# door (a cover of class garage) and the front door's lock.
 DEVICES = {
-    "en": [("kitchen light", ["lamp"], "Kitchen"), ("porch", [], "Garden"), ("garage light", [], "Garage")],
-    "de": [("Küchenlicht", ["Lampe"], "Küche"), ("Veranda", [], "Garten"), ("Garagenlicht", [], "Garage")],
-    "fr": [("lumière de la cuisine", ["lampe"], "cuisine"), ("porche", [], "jardin"), ("lumière du garage", [], "garage")],
-    "es": [("luz de la cocina", ["lámpara"], "cocina"), ("porche", [], "jardín"), ("luz del garaje", [], "garaje")],
-    "nl": [("keukenlamp", ["lamp"], "keuken"), ("veranda", [], "tuin"), ("garagelamp", [], "garage")],
+    "en": [("kitchen light", ["lamp"], "Kitchen"), ("porch", [], "Garden"), ("garage light", [], "Garage"), ("garage door", [], "Garage"), ("front door", [], "Hall")],
+    "de": [("Küchenlicht", ["Lampe"], "Küche"), ("Veranda", [], "Garten"), ("Garagenlicht", [], "Garage"), ("Garagentor", [], "Garage"), ("Haustür", [], "Flur")],
+    "fr": [("lumière de la cuisine", ["lampe"], "cuisine"), ("porche", [], "jardin"), ("lumière du garage", [], "garage"), ("porte du garage", [], "garage"), ("porte d'entrée", [], "entrée")],
+    "es": [("luz de la cocina", ["lámpara"], "cocina"), ("porche", [], "jardín"), ("luz del garaje", [], "garaje"), ("puerta del garaje", [], "garaje"), ("puerta principal", [], "entrada")],
+    "nl": [("keukenlamp", ["lamp"], "keuken"), ("veranda", [], "tuin"), ("garagelamp", [], "garage"), ("garagedeur", [], "garage"), ("voordeur", [], "hal")],
 }  # fmt: skip
-ENTITIES = {"k": "light.kitchen", "p": "switch.porch", "g": "light.garage"}
+ENTITIES = {
+    "k": "light.kitchen",
+    "p": "switch.porch",
+    "g": "light.garage",
+    "d": "cover.garage_door",
+    "f": "lock.front_door",
+}
 # A device of the house the sender may not use, named in each language.
 FORBIDDEN = {
     "en": ["turn on the heater", "turn off the heater", "is the heater on", "set the heater to 40%"],
@@ -64,7 +71,13 @@ def _sentences(language: str) -> Intents:
 
 def _candidates(language: str) -> list[Candidate]:
     return [
-        Candidate(name, entity_id, tuple(aliases), area)
+        Candidate(
+            name,
+            entity_id,
+            tuple(aliases),
+            area,
+            "garage" if entity_id.startswith("cover.") else None,
+        )
         for (name, aliases, area), entity_id in zip(
             DEVICES[language], ENTITIES.values(), strict=True
         )
@@ -78,7 +91,7 @@ def _resolved(result: Any, candidates: list[Candidate]) -> list[tuple[Any, ...]]
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_phrasings_resolve_to_the_right_entities(language: str) -> None:
-    """At least 20 natural phrasings per language: on/off/brightness/state, by name/area."""
+    """At least 20 natural phrasings per language: on/off/brightness/state/cover/lock."""
     table = TABLES[language]
     assert len(table) >= 20
     candidates = _candidates(language)

@@ -204,7 +204,7 @@ async def test_add_device(
     assert subentry.data == {
         CONF_ENTITY_ID: "light.garage",
         CONF_ALIASES: ["shed"],
-        "confirm": False,
+        "confirm": "auto",
     }
     assert "Garage: ON 100%" in (await send_sms("shed on"))[1]
 

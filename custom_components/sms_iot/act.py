@@ -10,15 +10,7 @@ import logging
 import time
 from typing import Any
 
-from homeassistant.const import (
-    ATTR_ENTITY_ID,
-    SERVICE_TOGGLE,
-    SERVICE_TURN_OFF,
-    SERVICE_TURN_ON,
-    STATE_OFF,
-    STATE_ON,
-    STATE_UNAVAILABLE,
-)
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import (
     Context,
     CoreState,
@@ -32,39 +24,18 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 
 from .commands import ALL, Action, Command, ParseResult
-from .compat import ATTR_BRIGHTNESS, ATTR_BRIGHTNESS_PCT
 from .const import DEVICE_WAIT, EVENT_COMMAND, LATE_WINDOW
+from .kinds import MOVING, ON_OFF, SERVICES, STUCK, meaning, reached, service_data
 from .models import AuthorizedNumber, Device, SmsIotConfig
 from .outcomes import DeviceReport, Item, Note, Notice, Outcome
 from .phrase import describe_state
 
 _LOGGER = logging.getLogger(__name__)
-READ_ONLY = frozenset({"sensor", "binary_sensor"})
-
-_SERVICES = {
-    Action.ON: SERVICE_TURN_ON,
-    Action.OFF: SERVICE_TURN_OFF,
-    Action.TOGGLE: SERVICE_TOGGLE,
-    Action.BRIGHTNESS: SERVICE_TURN_ON,
-}
 
 
-def _reached(command: Command, before: State | None, state: State) -> bool:
-    """Return True once the entity reports what the command asked for."""
-    if command.action is Action.TOGGLE:
-        return before is None or state.state != before.state
-    if command.action is Action.OFF or command.brightness == 0:
-        return state.state == STATE_OFF
-    if state.state != STATE_ON:
-        return False
-    if command.action is Action.BRIGHTNESS:
-        brightness = state.attributes.get(ATTR_BRIGHTNESS)
-        wanted = command.brightness or 0
-        return (
-            isinstance(brightness, int | float)
-            and abs(brightness * 100 / 255 - wanted) <= 1.5
-        )
-    return True
+def _at_rest(state: State) -> bool:
+    """Return True once a moving device (a door, a lock) has stopped, wherever it stopped."""
+    return state.state not in MOVING
 
 
 def _offline(state: State | None) -> bool:
@@ -182,27 +153,25 @@ class Executor:
             return [self._status(device) for device in devices]
         if not self._number.can_control:
             return [Notice(Note.STATUS_ONLY)]
-        # Sensors are read, never switched; "all on" passes them by.
-        if not (switchable := [d for d in devices if d.domain not in READ_ONLY]):
-            return [Notice(Note.READ_ONLY, devices[0].name)]
-        devices = switchable
-        if command.action is Action.BRIGHTNESS:
-            if not (lights := [d for d in devices if d.domain == "light"]):
-                return [Notice(Note.NOT_A_LIGHT, devices[0].name)]
-            devices = lights
-        if not self._confirmed:
-            # "Confirm first" devices wait for the code the reply will ask for.
-            self.held += [
-                Command(command.action, d.name, command.brightness)
-                for d in devices
-                if d.confirm
-            ]
-            devices = [d for d in devices if not d.confirm]
-        return list(
-            await asyncio.gather(
-                *(self._async_switch(device, command) for device in devices)
-            )
-        )
+        if command.target == ALL:
+            # "All on/off" switches lights and switches: never a door, a lock or a sensor.
+            devices = [d for d in devices if d.domain in ON_OFF]
+            if not devices:
+                return [Notice(Note.NOTHING_TO_SWITCH)]
+        items: list[Item] = []
+        runs: list[tuple[Device, Command]] = []
+        for device in devices:
+            state = self._hass.states.get(device.entity_id)
+            meant = meaning(command, device.domain, state)
+            if isinstance(meant, Note):
+                items.append(Notice(meant, device.name))
+            elif self._confirmed or not device.needs_code(state):
+                runs.append((device, meant))
+            else:
+                # "Confirm first" devices wait for the code the reply will ask for.
+                self.held.append(replace(meant, target=device.name))
+        items += await asyncio.gather(*(self._async_switch(*run) for run in runs))
+        return items
 
     def _targets(self, command: Command) -> list[Device] | Notice:
         """Return the permitted devices a command is about, or why there are none."""
@@ -251,13 +220,17 @@ class Executor:
         except HomeAssistantError as err:
             _LOGGER.warning("Switching %s failed: %s", device.entity_id, err)
             return self._report(device, command, Outcome.FAILED, before)
-        return self._report(device, command, Outcome.OK, before)
+        state = self._hass.states.get(device.entity_id)
+        stuck = state is not None and state.state in STUCK
+        return self._report(
+            device, command, Outcome.FAILED if stuck else Outcome.OK, before
+        )
 
     async def _async_call_and_wait(
         self, device: Device, command: Command, before: State | None
     ) -> None:
         """Call the service, then wait until the device reports the asked state."""
-        reached = self._hass.loop.create_future()
+        answered = self._hass.loop.create_future()
 
         @callback
         def _changed(event: Event[EventStateChangedData]) -> None:
@@ -265,13 +238,14 @@ class Executor:
             # A device that drops off the network mid-command will not answer: stop waiting.
             if (
                 new_state is not None
-                and not reached.done()
+                and not answered.done()
                 and (
                     new_state.state == STATE_UNAVAILABLE
-                    or _reached(command, before, new_state)
+                    or new_state.state in STUCK
+                    or reached(command, before, new_state)
                 )
             ):
-                reached.set_result(None)
+                answered.set_result(None)
 
         unsub: Callable[[], None] = async_track_state_change_event(
             self._hass, device.entity_id, _changed
@@ -279,46 +253,42 @@ class Executor:
         try:
             await self._hass.services.async_call(
                 device.domain,
-                _SERVICES[command.action],
-                self._service_data(device, command),
+                SERVICES[command.action],
+                service_data(device.entity_id, command),
                 blocking=True,
                 context=self._context,
             )
             current = self._hass.states.get(device.entity_id)
             if current is None or not (
                 command.action is not Action.TOGGLE
-                and _reached(command, before, current)
+                and reached(command, before, current)
             ):
-                await reached
+                await answered
         finally:
             unsub()
 
     def _timed_out(
         self, device: Device, command: Command, before: State | None
     ) -> DeviceReport:
-        """Report a timeout; keep watching, so a command carried out later is reported."""
-        report = self._report(device, command, Outcome.TIMEOUT, before)
+        """Report a timeout or a device still moving; keep watching, to text how it ends."""
+        state = self._hass.states.get(device.entity_id)
+        moving = state is not None and state.state in MOVING
+        report = self._report(
+            device, command, Outcome.MOVING if moving else Outcome.TIMEOUT, before
+        )
         if (on_late := self._on_late) is None:
             return report
+        ended, outcome = (
+            (_at_rest, Outcome.DONE)
+            if moving
+            else (partial(reached, command, before), Outcome.LATE)
+        )
 
         async def _async_late() -> None:
-            await on_late(self._report(device, command, Outcome.LATE, before))
+            await on_late(self._report(device, command, outcome, before))
 
-        self._late.watch(
-            device.entity_id,
-            self._context,
-            partial(_reached, command, before),
-            _async_late,
-        )
+        self._late.watch(device.entity_id, self._context, ended, _async_late)
         return replace(report, follow_up=True)
-
-    @staticmethod
-    def _service_data(device: Device, command: Command) -> dict[str, object]:
-        """Return the service data for a command."""
-        data: dict[str, object] = {ATTR_ENTITY_ID: device.entity_id}
-        if command.action is Action.BRIGHTNESS:
-            data[ATTR_BRIGHTNESS_PCT] = command.brightness
-        return data
 
     def _report(
         self,

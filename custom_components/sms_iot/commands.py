@@ -33,11 +33,20 @@ class Action(StrEnum):
     BRIGHTNESS = "brightness"
     STATUS = "status"
     HELP = "help"
+    OPEN = "open"
+    CLOSE = "close"
+    STOP = "stop"
+    POSITION = "position"
+    LOCK = "lock"
+    UNLOCK = "unlock"
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """One command; target None means the sender's default device."""
+    """One command; target None means the sender's default device.
+
+    brightness is the percentage a command asks for: a light's brightness, a cover's position.
+    """
 
     action: Action
     target: str | None = None
@@ -51,6 +60,16 @@ class ParseResult:
     commands: tuple[Command, ...]
     unknown: tuple[str, ...]
     truncated: bool = False
+
+
+_WORDS = {
+    "toggle": Action.TOGGLE,
+    "open": Action.OPEN,
+    "close": Action.CLOSE,
+    "stop": Action.STOP,
+    "lock": Action.LOCK,
+    "unlock": Action.UNLOCK,
+}
 
 
 def normalize(text: str) -> str:
@@ -127,8 +146,6 @@ def _action(word: str) -> Action | None:
         return Action.ON
     if word in _OFF:
         return Action.OFF
-    if word == "toggle":
-        return Action.TOGGLE
     if word in _STATUS:
         return Action.STATUS
-    return None
+    return _WORDS.get(word)

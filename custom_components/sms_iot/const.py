@@ -85,5 +85,9 @@ CONF_CONFIGURE_TWILIO: Final = "configure_twilio"
 CONF_LANGUAGE: Final = "language"
 CONF_PERSON: Final = "person"
 CONF_CONFIRM: Final = "confirm"
+# Ask for a code: by kind (locks, garage doors, doors, gates), always or never.
+CONFIRM_AUTO: Final = "auto"
+CONFIRM_ALWAYS: Final = "always"
+CONFIRM_NEVER: Final = "never"
 # How long a confirmation code for a "confirm first" device is valid.
 CONFIRM_WINDOW: Final = 5 * 60.0

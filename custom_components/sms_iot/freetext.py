@@ -21,7 +21,18 @@ _ACTIONS = {
     "HassToggle": Action.TOGGLE,
     "HassLightSet": Action.BRIGHTNESS,
     "HassGetState": Action.STATUS,
+    # Opening, closing and locking are HassTurnOn/Off on a cover or a lock.
+    "HassSetPosition": Action.POSITION,
 }
+# As Home Assistant reads them: turning a cover on opens it, turning a lock on locks it.
+_BY_DOMAIN = {
+    ("cover", Action.ON): Action.OPEN,
+    ("cover", Action.OFF): Action.CLOSE,
+    ("lock", Action.ON): Action.LOCK,
+    ("lock", Action.OFF): Action.UNLOCK,
+}
+# The slot carrying the percentage each intent sets.
+_PERCENT = {Action.BRIGHTNESS: "brightness", Action.POSITION: "position"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,7 @@ class Candidate:
     entity_id: str
     aliases: tuple[str, ...]
     area: str | None
+    device_class: str | None = None
 
     @property
     def domain(self) -> str:
@@ -83,14 +95,14 @@ def recognize(
     targets = _targets(entities, candidates)
     if not targets:
         return None
-    brightness = entities.get("brightness")
-    if action is Action.BRIGHTNESS:
-        if not isinstance(brightness, int | float):
+    percent = None
+    if (slot := _PERCENT.get(action)) is not None:
+        if not isinstance(value := entities.get(slot), int | float):
             return None  # a colour or temperature: not something sms_iot sets
-        brightness = round(brightness)
+        percent = round(value)
     return ParseResult(
         tuple(
-            Command(action, c.name, brightness if action is Action.BRIGHTNESS else None)
+            Command(_BY_DOMAIN.get((c.domain, action), action), c.name, percent)
             for c in targets
         ),
         (),
@@ -100,10 +112,11 @@ def recognize(
 def _targets(
     entities: dict[str, Any], candidates: Sequence[Candidate]
 ) -> list[Candidate]:
-    """Return the candidates the recognised slots name: one by name, or by area/domain."""
+    """Return the candidates the recognised slots name: one by name, or by area/kind."""
     if (entity_id := entities.get("name")) is not None:
         return [c for c in candidates if c.entity_id == entity_id]
     area, domain = entities.get("area"), entities.get("domain")
+    device_class = entities.get("device_class")
     # Neither area nor kind named: nothing, never every device.
     return [
         c
@@ -111,4 +124,5 @@ def _targets(
         if (area or domain)
         and (area is None or c.area == area)
         and (domain is None or c.domain == domain)
+        and (device_class is None or c.device_class == device_class)
     ]

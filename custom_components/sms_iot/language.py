@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from hassil.intents import Intents
 
+from homeassistant.const import ATTR_DEVICE_CLASS
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
@@ -76,6 +77,7 @@ def candidates(hass: HomeAssistant, devices: Sequence[Device]) -> list[Candidate
                 device.entity_id,
                 tuple(dict.fromkeys(a for a in aliases if a and a != device.name)),
                 area.name if area else None,
+                state.attributes.get(ATTR_DEVICE_CLASS) if state else None,
             )
         )
     return found

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.const import CONF_ENTITY_ID
+from homeassistant.core import State
 from homeassistant.exceptions import HomeAssistantError
 
 from .commands import normalize
@@ -33,6 +34,9 @@ from .const import (
     CONF_ROUTE,
     CONF_SIM_SID,
     CONF_TWILIO_NUMBER,
+    CONFIRM_ALWAYS,
+    CONFIRM_AUTO,
+    CONFIRM_NEVER,
     DEFAULT_HOURLY_CAP,
     DEFAULT_RATE_LIMIT,
     PERMISSION_CONTROL,
@@ -43,6 +47,7 @@ from .const import (
     SUBENTRY_NUMBER,
     SUBENTRY_SIM,
 )
+from .kinds import domain_of, guards
 from .limits import SlidingWindow
 from .message_status import MessageStatuses
 
@@ -59,19 +64,25 @@ type SmsIotConfigEntry = ConfigEntry[SmsIotData]
 
 @dataclass(frozen=True, slots=True)
 class Device:
-    """A light or switch that can be controlled by SMS."""
+    """An entity that can be read or controlled by SMS."""
 
     subentry_id: str
     entity_id: str
     name: str
     aliases: tuple[str, ...]
-    # Commands on it wait for a code the sender texts back.
-    confirm: bool = False
+    # Commands on it wait for a code the sender texts back: always, never, or by kind.
+    confirm: str = CONFIRM_AUTO
 
     @property
     def domain(self) -> str:
-        """Return the entity's domain (light or switch)."""
-        return self.entity_id.split(".", 1)[0]
+        """Return the entity's domain."""
+        return domain_of(self.entity_id)
+
+    def needs_code(self, state: State | None) -> bool:
+        """Return True if a command on the device waits for a confirmation code."""
+        if self.confirm == CONFIRM_AUTO:
+            return guards(self.domain, state)
+        return self.confirm == CONFIRM_ALWAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +253,15 @@ def _authorized(
     )
 
 
+def confirm_mode(stored: object) -> str:
+    """Return a device's confirmation mode (early builds stored a tick: unticked is by kind)."""
+    if stored is True:
+        return CONFIRM_ALWAYS
+    if stored in (CONFIRM_ALWAYS, CONFIRM_NEVER):
+        return str(stored)
+    return CONFIRM_AUTO
+
+
 def build_config(entry: ConfigEntry) -> SmsIotConfig:
     """Build the frozen configuration view from the entry and its subentries."""
     devices = {
@@ -250,7 +270,7 @@ def build_config(entry: ConfigEntry) -> SmsIotConfig:
             entity_id=subentry.data[CONF_ENTITY_ID],
             name=subentry.title,
             aliases=tuple(normalize(a) for a in subentry.data.get(CONF_ALIASES, [])),
-            confirm=bool(subentry.data.get(CONF_CONFIRM)),
+            confirm=confirm_mode(subentry.data.get(CONF_CONFIRM)),
         )
         for subentry in entry.subentries.values()
         if subentry.subentry_type == SUBENTRY_DEVICE

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from homeassistant.core import State
 
 from .commands import Command
-from .models import Device
+
+if TYPE_CHECKING:
+    from .models import Device
 
 
 class Outcome(StrEnum):
@@ -20,6 +23,8 @@ class Outcome(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     LATE = "late"  # reported after the reply: the command ran after all
+    MOVING = "moving"  # answered, not finished (a door opening): the end is texted
+    DONE = "done"  # reported after the reply: the moving device came to rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,10 @@ class Note(StrEnum):
     NOT_PERMITTED = "not_permitted"
     STATUS_ONLY = "status_only"
     NOT_A_LIGHT = "not_a_light"
+    ON_OFF = "on_off"
+    COVER_WORDS = "cover_words"
+    LOCK_WORDS = "lock_words"
+    NOTHING_TO_SWITCH = "nothing_to_switch"
     READ_ONLY = "read_only"
     NOT_UNDERSTOOD = "not_understood"
     TRUNCATED = "truncated"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 import re
 
+from homeassistant.components.cover import ATTR_CURRENT_POSITION
 from homeassistant.const import (
     ATTR_UNIT_OF_MEASUREMENT,
     STATE_OFF,
     STATE_ON,
+    STATE_OPEN,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
@@ -70,6 +72,12 @@ def describe_state(
         return said["off"]
     if state.state == STATE_UNKNOWN:
         return said["unknown"]
+    if (word := said.get(f"state_{state.state}")) is not None:
+        position = state.attributes.get(ATTR_CURRENT_POSITION)
+        # A cover part-way open says how far; fully open or closed needs no number.
+        if state.state == STATE_OPEN and isinstance(position, int) and position < 100:
+            return f"{word} {position}%"
+        return word
     unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
     if isinstance(unit, str) and unit:
         # "°" is not in GSM-7: one such reply would cost UCS-2 segments.
@@ -94,10 +102,13 @@ def _report(report: DeviceReport, language: str) -> str:
             key = "not_asked"
         else:
             key = "no_response_follow" if report.follow_up else "no_response"
+    elif report.outcome is Outcome.MOVING:
+        key = "moving" if report.follow_up else "moving_no_follow"
     elif report.outcome is Outcome.LATE:
         key = "late"
     elif report.outcome is Outcome.FAILED:
-        key = "failed"
+        # A jammed lock answered, just not as asked.
+        key = "failed" if values["observed"] == values["before"] else "not_asked"
     return said.get(key, "{name}: {observed}").format(**values)
 
 
@@ -114,6 +125,10 @@ def help_text(number: AuthorizedNumber, language: str = "en") -> str:
     commands = "<device> on/off/toggle, all on/off, STATUS, COMMANDS"
     if any(d.domain == "light" for d in number.devices):
         commands = "<device> on/off/toggle, <light> 40%, all on/off, STATUS, COMMANDS"
+    if any(d.domain == "cover" for d in number.devices):
+        commands += ", <door> open/close/stop"
+    if any(d.domain == "lock" for d in number.devices):
+        commands += ", <lock> lock/unlock"
     if number.default_device is not None:
         commands += f", 1/0 ({number.default_device.name})"
     return f"Devices: {names}. Commands: {commands}."
@@ -144,7 +159,10 @@ def _asked(command: Command, language: str) -> str:
         return f"{command.target}: {said['on']} {command.brightness}%"
     if command.action is Action.TOGGLE:
         return f"{command.target}: {said['toggle']}"
-    return f"{command.target}: {said[command.action.value]}"
+    if command.action in (Action.ON, Action.OFF):
+        return f"{command.target}: {said[command.action.value]}"
+    asked = said[f"do_{command.action.value}"].format(percent=command.brightness)
+    return f"{command.target}: {asked}"
 
 
 def phrase_reply(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Final
 
 from .outcomes import Note
+from .phrases_doors import DOORS
 
 # Keys: device states, report sentences, notes (by Note value), and the fixed replies.
-PHRASES: Final[dict[str, dict[str, str]]] = {
+_BASE: Final[dict[str, dict[str, str]]] = {
     "en": {
         Note.READ_ONLY: "{subject}: can only be read.",
         "toggle": "toggle",
@@ -238,6 +239,8 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "sorry": "Sorry, er ging iets mis. Probeer het opnieuw.",
     },
 }
+
+PHRASES: Final = {language: said | DOORS[language] for language, said in _BASE.items()}
 
 # Help beyond the device list, by language: the terse grammar (English words) and examples.
 EXAMPLES: Final[dict[str, tuple[str, str]]] = {

@@ -9,7 +9,6 @@ from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
-    BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
     SelectOptionDict,
@@ -33,6 +32,9 @@ from .const import (
     CONF_PERMISSION,
     CONF_PERSON,
     CONF_PIN,
+    CONFIRM_ALWAYS,
+    CONFIRM_AUTO,
+    CONFIRM_NEVER,
     DOMAIN,
     PERMISSION_CONTROL,
     PERMISSION_STATUS_ONLY,
@@ -40,10 +42,11 @@ from .const import (
     SUBENTRY_NUMBER,
 )
 from .freetext import LANGUAGES
+from .kinds import DOMAINS
+from .models import confirm_mode
 from .phone import to_e164
 
 # Lights and switches are controlled; sensors are read (status and questions).
-_DEVICE_DOMAINS = ["light", "switch", "sensor", "binary_sensor"]
 _PIN = re.compile(r"[0-9]{4,8}")
 NO_DEFAULT = "none"
 HA_LANGUAGE = "home_assistant"
@@ -237,7 +240,7 @@ def permission_data(
 
 
 class DeviceFlow(SubentryFlowBase):
-    """Add or edit a light or switch that can be controlled by SMS."""
+    """Add or edit an entity that can be controlled or read by SMS."""
 
     async def _async_form(
         self, step_id: str, user_input: dict[str, Any] | None
@@ -264,7 +267,7 @@ class DeviceFlow(SubentryFlowBase):
                     {
                         CONF_ENTITY_ID: entity_id,
                         CONF_ALIASES: aliases,
-                        CONF_CONFIRM: bool(user_input.get(CONF_CONFIRM)),
+                        CONF_CONFIRM: user_input.get(CONF_CONFIRM, CONFIRM_AUTO),
                     },
                     entity_id,
                 )
@@ -281,14 +284,23 @@ class DeviceFlow(SubentryFlowBase):
                 vol.Optional(CONF_ALIASES): TextSelector(
                     TextSelectorConfig(multiple=True)
                 ),
-                vol.Optional(CONF_CONFIRM, default=False): BooleanSelector(),
+                vol.Required(CONF_CONFIRM, default=CONFIRM_AUTO): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[CONFIRM_AUTO, CONFIRM_ALWAYS, CONFIRM_NEVER],
+                        translation_key=CONF_CONFIRM,
+                    )
+                ),
             }
         )
+        suggested = user_input or self._current()
+        if CONF_CONFIRM in suggested:
+            suggested = {
+                **suggested,
+                CONF_CONFIRM: confirm_mode(suggested[CONF_CONFIRM]),
+            }
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or self._current()
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
         )
 
@@ -301,16 +313,16 @@ class DeviceFlow(SubentryFlowBase):
         return taken
 
     def _entity_options(self) -> list[SelectOptionDict]:
-        """Offer every light and switch but those already added, ESPHome's first."""
+        """Offer every entity of a kind sms_iot handles but those added, ESPHome's first."""
         added = {s.data[CONF_ENTITY_ID] for s in self._siblings(SUBENTRY_DEVICE)}
         found: dict[str, tuple[bool, str]] = {}
         for entry in er.async_get(self.hass).entities.values():
             if entry.platform == DOMAIN:
                 added.add(entry.entity_id)  # sms_iot's own sensors report on texts
-            elif entry.domain in _DEVICE_DOMAINS and not entry.disabled:
+            elif entry.domain in list(DOMAINS) and not entry.disabled:
                 name = entry.name or entry.original_name or entry.entity_id
                 found[entry.entity_id] = (entry.platform != "esphome", name)
-        for state in self.hass.states.async_all(_DEVICE_DOMAINS):
+        for state in self.hass.states.async_all(list(DOMAINS)):
             not_esphome = found.get(state.entity_id, (True, ""))[0]
             found[state.entity_id] = (not_esphome, state.name)
         return [

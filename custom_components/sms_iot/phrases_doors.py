@@ -1,0 +1,136 @@
+"""The words of replies about covers and locks in each shipped language (GSM-7 only)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .outcomes import Note
+
+# Keys: state_<state> as a reply states a device, do_<action> as a confirmation prompt names it.
+DOORS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "state_open": "OPEN",
+        "state_closed": "CLOSED",
+        "state_opening": "OPENING",
+        "state_closing": "CLOSING",
+        "state_locked": "LOCKED",
+        "state_unlocked": "UNLOCKED",
+        "state_locking": "LOCKING",
+        "state_unlocking": "UNLOCKING",
+        "state_jammed": "JAMMED",
+        "do_open": "OPEN",
+        "do_close": "CLOSE",
+        "do_stop": "STOP",
+        "do_lock": "LOCK",
+        "do_unlock": "UNLOCK",
+        "do_position": "{percent}% open",
+        "moving": "{name}: {observed}. A text follows when it stops.",
+        "moving_no_follow": "{name}: {observed} (still moving).",
+        Note.ON_OFF: "{subject}: use on or off.",
+        Note.COVER_WORDS: "{subject}: use open, close or stop.",
+        Note.LOCK_WORDS: "{subject}: use lock or unlock.",
+        Note.NOTHING_TO_SWITCH: (
+            "Nothing to switch: ALL never opens or unlocks. Name the device."
+        ),
+    },
+    "de": {
+        "state_open": "OFFEN",
+        "state_closed": "GESCHLOSSEN",
+        "state_opening": "ÖFFNET",
+        "state_closing": "SCHLIESST",
+        "state_locked": "VERRIEGELT",
+        "state_unlocked": "ENTRIEGELT",
+        "state_locking": "WIRD VERRIEGELT",
+        "state_unlocking": "WIRD ENTRIEGELT",
+        "state_jammed": "BLOCKIERT",
+        "do_open": "ÖFFNEN",
+        "do_close": "SCHLIESSEN",
+        "do_stop": "STOPP",
+        "do_lock": "VERRIEGELN",
+        "do_unlock": "ENTRIEGELN",
+        "do_position": "{percent}% offen",
+        "moving": "{name}: {observed}. Eine SMS folgt, wenn es steht.",
+        "moving_no_follow": "{name}: {observed} (noch in Bewegung).",
+        Note.ON_OFF: "{subject}: nur an oder aus.",
+        Note.COVER_WORDS: "{subject}: nur öffnen, schliessen oder stopp.",
+        Note.LOCK_WORDS: "{subject}: nur verriegeln oder entriegeln.",
+        Note.NOTHING_TO_SWITCH: (
+            "Nichts zu schalten: ALL öffnet und entriegelt nie. Nennen Sie das Gerät."
+        ),
+    },
+    "fr": {
+        "state_open": "OUVERT",
+        "state_closed": "FERMÉ",
+        "state_opening": "OUVERTURE",
+        "state_closing": "FERMETURE",
+        "state_locked": "VERROUILLÉ",
+        "state_unlocked": "DÉVERROUILLÉ",
+        "state_locking": "VERROUILLAGE",
+        "state_unlocking": "DÉVERROUILLAGE",
+        "state_jammed": "BLOQUÉ",
+        "do_open": "OUVRIR",
+        "do_close": "FERMER",
+        "do_stop": "STOP",
+        "do_lock": "VERROUILLER",
+        "do_unlock": "DÉVERROUILLER",
+        "do_position": "ouvert à {percent}%",
+        "moving": "{name}: {observed}. Un SMS suivra quand il sera immobile.",
+        "moving_no_follow": "{name}: {observed} (en mouvement).",
+        Note.ON_OFF: "{subject}: allumer ou éteindre seulement.",
+        Note.COVER_WORDS: "{subject}: ouvrir, fermer ou stop seulement.",
+        Note.LOCK_WORDS: "{subject}: verrouiller ou déverrouiller seulement.",
+        Note.NOTHING_TO_SWITCH: (
+            "Rien à commuter: ALL n'ouvre et ne déverrouille jamais. Nommez l'appareil."
+        ),
+    },
+    "es": {
+        "state_open": "ABIERTO",
+        "state_closed": "CERRADO",
+        "state_opening": "ABRIENDO",
+        "state_closing": "CERRANDO",
+        "state_locked": "BLOQUEADO",
+        "state_unlocked": "DESBLOQUEADO",
+        "state_locking": "BLOQUEANDO",
+        "state_unlocking": "DESBLOQUEANDO",
+        "state_jammed": "ATASCADO",
+        "do_open": "ABRIR",
+        "do_close": "CERRAR",
+        "do_stop": "PARAR",
+        "do_lock": "BLOQUEAR",
+        "do_unlock": "DESBLOQUEAR",
+        "do_position": "abierto al {percent}%",
+        "moving": "{name}: {observed}. Llegara un SMS cuando se detenga.",
+        "moving_no_follow": "{name}: {observed} (en movimiento).",
+        Note.ON_OFF: "{subject}: solo encender o apagar.",
+        Note.COVER_WORDS: "{subject}: solo abrir, cerrar o parar.",
+        Note.LOCK_WORDS: "{subject}: solo bloquear o desbloquear.",
+        Note.NOTHING_TO_SWITCH: (
+            "Nada que cambiar: ALL nunca abre ni desbloquea. Nombre el dispositivo."
+        ),
+    },
+    "nl": {
+        "state_open": "OPEN",
+        "state_closed": "DICHT",
+        "state_opening": "OPENT",
+        "state_closing": "SLUIT",
+        "state_locked": "VERGRENDELD",
+        "state_unlocked": "ONTGRENDELD",
+        "state_locking": "VERGRENDELT",
+        "state_unlocking": "ONTGRENDELT",
+        "state_jammed": "VASTGELOPEN",
+        "do_open": "OPENEN",
+        "do_close": "SLUITEN",
+        "do_stop": "STOPPEN",
+        "do_lock": "VERGRENDELEN",
+        "do_unlock": "ONTGRENDELEN",
+        "do_position": "{percent}% open",
+        "moving": "{name}: {observed}. Er volgt een sms als het stilstaat.",
+        "moving_no_follow": "{name}: {observed} (nog in beweging).",
+        Note.ON_OFF: "{subject}: alleen aan of uit.",
+        Note.COVER_WORDS: "{subject}: alleen openen, sluiten of stoppen.",
+        Note.LOCK_WORDS: "{subject}: alleen vergrendelen of ontgrendelen.",
+        Note.NOTHING_TO_SWITCH: (
+            "Niets te schakelen: ALL opent of ontgrendelt nooit. Noem het apparaat."
+        ),
+    },
+}
