@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Generator
 from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import MagicMock
 
@@ -20,7 +21,14 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.sms_iot.const import DOMAIN
 from homeassistant.core import HomeAssistant
-from tools.dev_config import LED, MASTER, RELAY, sim_subentries
+from tools.dev_config import (
+    FRONT_DOOR,
+    GARAGE_DOOR,
+    LED,
+    MASTER,
+    RELAY,
+    sim_subentries,
+)
 
 from . import esphome_sim
 from .conftest import text_and_read
@@ -51,6 +59,8 @@ async def esphome_entry(
     """Home Assistant's esphome integration connected to the simulated device."""
     entry = await async_add_esphome(hass, esphome_sim.MAC, sim.port, RELAY)
     assert hass.states.get(LED) is not None
+    await wait_for_state(hass, GARAGE_DOOR, "closed")
+    await wait_for_state(hass, FRONT_DOOR, "locked")
     return entry
 
 
@@ -88,10 +98,32 @@ async def test_sms_switches_real_esphome_device(
     brightness = hass.states.get(LED).attributes["brightness"]  # type: ignore[union-attr]
     assert abs(brightness - 102) <= 2
     assert await sms("?") == (
-        "Relay: ON\nLED: ON 40%\nDevices: Relay, LED. Commands: <device> on/off/toggle, "
-        "<light> 40%, all on/off, STATUS, COMMANDS."
+        "Relay: ON\nLED: ON 40%\nTemperature: 21.5 C\nGarage door: CLOSED\n"
+        "Front door: LOCKED\nDevices: Relay, LED, Temperature, Garage door, Front door. "
+        "Commands: <device> on/off/toggle, <light> 40%, all on/off, STATUS, COMMANDS, "
+        "<door> open/close/stop, <lock> lock/unlock."
     )
     assert await sms("all off") == "Relay: OFF\nLED: OFF"
+
+
+async def _confirmed(sms: Callable[[str], Any], text: str) -> str:
+    """Text a command on a guarded device, then the code the reply asks for."""
+    asked = re.fullmatch(r"Reply (\d{4}) within 5 min to confirm: .*\.", await sms(text))
+    assert asked is not None
+    return str(await sms(asked.group(1)))
+
+
+async def test_sensor_door_and_lock_of_real_esphome_device(
+    hass: HomeAssistant, sms: Callable[[str], Any]
+) -> None:
+    """The board's sensor is read; its garage door and lock wait for a code, then move."""
+    assert await sms("temperature?") == "Temperature: 21.5 C"
+    assert await _confirmed(sms, "garage door open") == "Garage door: OPEN"
+    assert hass.states.get(GARAGE_DOOR).state == "open"  # type: ignore[union-attr]
+    assert await _confirmed(sms, "close the garage door") == "Garage door: CLOSED"
+    assert await _confirmed(sms, "front door unlock") == "Front door: UNLOCKED"
+    assert hass.states.get(FRONT_DOOR).state == "unlocked"  # type: ignore[union-attr]
+    assert await sms("all on") == "Relay: ON\nLED: ON 100%"
 
 
 async def test_device_power_cut_and_return(

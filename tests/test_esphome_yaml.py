@@ -61,6 +61,9 @@ def test_device_yaml_valid(tree: Path, name: str) -> None:
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "Onboard LED" in result.stdout
     assert "Relay" in result.stdout
+    # A sensor on every board: the chip's supply voltage, or the simulator's temperature.
+    sensor = "Temperature" if name == "host_sim.yaml" else "Supply voltage"
+    assert f"name: {sensor}" in result.stdout
 
 
 @pytest.mark.parametrize("name", NEGATIVE)

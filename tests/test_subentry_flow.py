@@ -294,12 +294,16 @@ async def test_device_picker_offers_every_light_and_switch_not_added(
         "light", "demo", "off", disabled_by=er.RegistryEntryDisabler.USER
     )
     hass.states.async_set("sensor.temperature", "20", {"friendly_name": "Temp"})
+    hass.states.async_set("cover.gate", "closed", {"friendly_name": "Gate"})
+    hass.states.async_set("lock.front", "locked", {"friendly_name": "Front"})
     result = await _init(hass, setup_entry, SUBENTRY_DEVICE)
     options = result["data_schema"].schema[CONF_ENTITY_ID].config["options"]
     assert [o["value"] for o in options] == [
         "switch.esphome_relay_1",
         "light.attic",
         "switch.yaml_fan",
+        "lock.front",
+        "cover.gate",
         "sensor.temperature",
     ]
     assert options[0]["label"] == "Zulu relay (switch.esphome_relay_1)"
@@ -307,6 +311,34 @@ async def test_device_picker_offers_every_light_and_switch_not_added(
     options = result["data_schema"].schema[CONF_ENTITY_ID].config["options"]
     assert "light.kitchen" in [o["value"] for o in options]
     assert "light.garage" not in [o["value"] for o in options]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [(True, "always"), (False, "auto"), ("never", "never"), ("always", "always")],
+)
+async def test_confirm_mode_is_chosen_and_shown(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, stored: Any, shown: str
+) -> None:
+    """The form shows the stored mode (an early build's tick as always or by kind)."""
+    subentry = setup_entry.subentries["dev_porch"]
+    hass.config_entries.async_update_subentry(
+        setup_entry, subentry, data={**subentry.data, "confirm": stored}
+    )
+    result = await _init(hass, setup_entry, SUBENTRY_DEVICE, "dev_porch")
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description
+    }
+    assert suggested["confirm"] == shown
+    result = await _submit(
+        hass,
+        result,
+        {CONF_ENTITY_ID: "switch.porch", CONF_NAME: "Porch", "confirm": "never"},
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert setup_entry.subentries["dev_porch"].data["confirm"] == "never"
 
 
 async def test_an_added_entity_cannot_be_added_again(

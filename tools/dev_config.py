@@ -49,6 +49,9 @@ FAKE_TWILIO_STATE = "fake_twilio.json"
 DEVICE_MAC = "98:35:69:ab:f6:79"
 RELAY = "switch.sms_iot_sim_relay"
 LED = "light.sms_iot_sim_onboard_led"
+TEMPERATURE = "sensor.sms_iot_sim_temperature"
+GARAGE_DOOR = "cover.sms_iot_sim_garage_door"
+FRONT_DOOR = "lock.sms_iot_sim_front_door"
 
 CONFIGURATION = """\
 # Development instance for sms_iot (written by scripts/develop; edit freely).
@@ -84,10 +87,13 @@ def kore_sims() -> dict[str, str]:
 
 
 def sim_subentries() -> list[ConfigSubentryData]:
-    """Return sms_iot subentries for the simulator's relay and LED and the master number."""
+    """Return sms_iot subentries for the simulator's entities and the master number."""
     return [
         device_subentry("Relay", RELAY, ["kitchen"]),
         device_subentry("LED", LED, ["lamp"]),
+        device_subentry("Temperature", TEMPERATURE),
+        device_subentry("Garage door", GARAGE_DOOR),
+        device_subentry("Front door", FRONT_DOOR),
         number_subentry("Developer", MASTER, pin=PIN),
     ]
 

@@ -85,6 +85,12 @@ CONF_CONFIGURE_TWILIO: Final = "configure_twilio"
 CONF_LANGUAGE: Final = "language"
 CONF_PERSON: Final = "person"
 CONF_CONFIRM: Final = "confirm"
+# A conversation agent for what sms_iot does not understand (opt-in per number).
+CONF_ASSIST_AGENT: Final = "assist_agent"
+# A follow-up within this long continues the same Assist conversation.
+ASSIST_WINDOW: Final = 5 * 60.0
+# Longest answer from Assist a reply carries, in SMS segments.
+ASSIST_SEGMENTS: Final = 3
 # Ask for a code: by kind (locks, garage doors, doors, gates), always or never.
 CONFIRM_AUTO: Final = "auto"
 CONFIRM_ALWAYS: Final = "always"

@@ -16,6 +16,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .act import Executor, LateReport, LateWatches
+from .assist import Assist
 from .commands import ParseResult, is_carrier_keyword
 from .confirm import Answer, Confirmations, is_code
 from .const import (
@@ -90,6 +91,7 @@ class Inbox:
         self.pin_reminders = OncePer()
         self.pins = PinWatch(hass, entry_id)
         self.confirmations = Confirmations()
+        self.assist = Assist(hass)
         self.counters: Counter[str] = Counter()
         self.late = LateWatches(hass)
         self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_COMMANDS)
@@ -155,6 +157,12 @@ class Inbox:
         language = number_language(self._hass, number)
         if not parsed.commands and not parsed.unknown:
             return self._announce(number, message, help_text(number, language))
+        if not parsed.commands and (
+            answer := await self.assist.async_answer(
+                number, message.sender, message.text, context, deadline
+            )
+        ):
+            return self._announce(number, message, answer)
         executor = self._executor(number, context, deadline, message)
         items = await executor.async_run(parsed)
         code = None

@@ -137,8 +137,10 @@ def reached(command: Command, before: State | None, state: State) -> bool:
         return before is None or state.state != before.state
     if action is Action.STOP:
         return True
-    if action is Action.POSITION:
-        return _near(state.attributes.get(ATTR_CURRENT_POSITION), wanted, 1)
+    position = state.attributes.get(ATTR_CURRENT_POSITION)
+    if action is Action.POSITION or (action is Action.OPEN and position is not None):
+        # A cover part-way is "open": opened means all the way when it reports how far.
+        return _near(position, 100 if action is Action.OPEN else wanted, 1)
     if action is Action.BRIGHTNESS and wanted:
         brightness = state.attributes.get(ATTR_BRIGHTNESS)
         percent = (

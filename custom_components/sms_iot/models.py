@@ -15,6 +15,7 @@ from .commands import normalize
 from .const import (
     CONF_ACCOUNT_SID,
     CONF_ALIASES,
+    CONF_ASSIST_AGENT,
     CONF_CONFIRM,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
@@ -101,6 +102,8 @@ class AuthorizedNumber:
     language: str | None = None
     # The person entity whose user the number's commands run as.
     person: str | None = None
+    # The conversation agent that answers what sms_iot does not understand; None: nobody.
+    assist_agent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +253,7 @@ def _authorized(
         pin=subentry.data.get(CONF_PIN) or None,
         language=subentry.data.get(CONF_LANGUAGE) or None,
         person=subentry.data.get(CONF_PERSON) or None,
+        assist_agent=subentry.data.get(CONF_ASSIST_AGENT) or None,
     )
 
 

@@ -45,6 +45,9 @@ _UNSAFE = re.compile(
     + "|".join(f"\\U{plane:04x}fffe|\\U{plane:04x}ffff" for plane in range(17))
 )
 
+# Kinds whose states have words of their own (a sensor's "open" is only its value).
+_MOVERS = frozenset({"cover", "lock"})
+
 # Notes that quote what the sender typed: quoted short.
 _QUOTES_TEXT = {Note.UNKNOWN_DEVICE, Note.NOT_UNDERSTOOD}
 
@@ -72,7 +75,7 @@ def describe_state(
         return said["off"]
     if state.state == STATE_UNKNOWN:
         return said["unknown"]
-    if (word := said.get(f"state_{state.state}")) is not None:
+    if state.domain in _MOVERS and (word := said.get(f"state_{state.state}")):
         position = state.attributes.get(ATTR_CURRENT_POSITION)
         # A cover part-way open says how far; fully open or closed needs no number.
         if state.state == STATE_OPEN and isinstance(position, int) and position < 100:

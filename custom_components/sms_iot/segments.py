@@ -63,3 +63,41 @@ def split_body(text: str, limit: int = MAX_BODY) -> list[str]:
         rest = rest[cut:].lstrip()
     parts.append(rest)
     return [part for part in parts if part] or [""]
+
+
+# Typography a GSM-7 phone shows as plain ASCII; left in, one such character costs UCS-2.
+_PLAIN = str.maketrans(
+    {
+        "\u2026": "...",  # ellipsis
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u00a0": " ",  # no-break space
+    }
+)
+
+
+def fit(text: str, segments: int) -> str:
+    """Return the text in at most that many segments: plain typography, cut at a word."""
+    text = text.translate(_PLAIN).strip()
+    if segment_info(text).segments <= segments:
+        return text
+    encoding, _ = units(text)
+    per = 153 if encoding == "GSM-7" else 67
+    budget = per * segments - 3  # room for "..."
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        used += (
+            septets(char) if encoding == "GSM-7" else len(char.encode("utf-16-le")) // 2
+        )
+        if used > budget:
+            break
+        kept.append(char)
+    cut = "".join(kept)
+    if (space := cut.rfind(" ", len(cut) // 2)) > 0:
+        cut = cut[:space]
+    return cut.rstrip() + "..."

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import CONF_ENTITY_ID, CONF_NAME
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
+    ConversationAgentSelector,
     EntitySelector,
     EntitySelectorConfig,
     SelectOptionDict,
@@ -24,6 +25,7 @@ from .commands import ALL, CARRIER_KEYWORDS, normalize, parse
 from .compat import vol
 from .const import (
     CONF_ALIASES,
+    CONF_ASSIST_AGENT,
     CONF_CONFIRM,
     CONF_DEFAULT_DEVICE,
     CONF_DEVICES,
@@ -142,6 +144,7 @@ class AuthorizedNumberFlow(SubentryFlowBase):
                         CONF_PIN: pin or self._stored_pin(),
                         CONF_LANGUAGE: _language(user_input.get(CONF_LANGUAGE)),
                         CONF_PERSON: user_input.get(CONF_PERSON) or None,
+                        CONF_ASSIST_AGENT: user_input.get(CONF_ASSIST_AGENT) or None,
                     },
                     number,
                 )
@@ -184,6 +187,7 @@ def _number_schema(devices: list[Any]) -> vol.Schema:
                     translation_key=CONF_LANGUAGE,
                 )
             ),
+            vol.Optional(CONF_ASSIST_AGENT): ConversationAgentSelector(),
         }
     )
 
