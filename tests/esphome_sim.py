@@ -11,6 +11,9 @@ import time
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFERRED_PORT = 36053
+# scripts/develop's device in tests/test_develop.py: its own port, so the end-to-end device
+# started on another worker can never take it between the check and the start.
+DEVELOP_PORT = 36153
 MAC = "98:35:69:ab:f6:79"
 
 
@@ -19,10 +22,10 @@ def _port_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def pick_port() -> int:
+def pick_port(preferred: int = PREFERRED_PORT) -> int:
     """Return the preferred port (so the cached build is reused) or any free one."""
-    if _port_free(PREFERRED_PORT):
-        return PREFERRED_PORT
+    if _port_free(preferred):
+        return preferred
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

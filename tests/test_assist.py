@@ -108,11 +108,13 @@ async def test_follow_ups_continue_the_conversation_for_a_while(
     """Within the window one conversation per sender; after it, a new one."""
     await _text(send_sms, "what is the weather")
     await _text(send_sms, "and tomorrow")
-    first, second = agent.heard
+    await _text(send_sms, "and the day after", ALICE)
+    _, second, third = agent.heard
     assert second.conversation_id is not None
+    assert third.conversation_id == second.conversation_id
     with patch("custom_components.sms_iot.assist.ASSIST_WINDOW", 0):
         await _text(send_sms, "and next week")
-    assert agent.heard[2].conversation_id is None
+    assert agent.heard[3].conversation_id is None
 
 
 async def test_commands_never_reach_assist(
@@ -185,7 +187,10 @@ async def test_the_number_form_stores_the_agent(
 
 
 async def test_an_agent_that_is_gone_leaves_the_usual_reply(
-    hass: HomeAssistant, agent: FakeAgent, setup_entry: MockConfigEntry, send_sms: SendSms
+    hass: HomeAssistant,
+    agent: FakeAgent,
+    setup_entry: MockConfigEntry,
+    send_sms: SendSms,
 ) -> None:
     """The named agent was removed: the usual reply, nothing raised."""
     await _use_agent(hass, setup_entry, "conversation.removed", "num_alice")

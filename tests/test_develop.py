@@ -6,6 +6,7 @@ from collections.abc import Generator
 import json
 import os
 from pathlib import Path
+import re
 import signal
 import socket
 import subprocess
@@ -36,7 +37,7 @@ def _env(config: Path) -> dict[str, str]:
     return {
         **os.environ,
         "HA_PORT": str(_free_port()),
-        "DEVICE_PORT": str(esphome_sim.pick_port()),
+        "DEVICE_PORT": str(esphome_sim.pick_port(esphome_sim.DEVELOP_PORT)),
         "TWILIO_PORT": str(_free_port()),
         "MODEM_PORT": str(_free_port()),
         "MODEM_CONTROL_PORT": str(_free_port()),
@@ -92,6 +93,13 @@ def test_develop_then_sms(develop: Path) -> None:
         time.sleep(1)
     assert _sms(develop, "relay on").stdout.strip() == "Relay: ON"
     assert _sms(develop, "lamp 40%").stdout.strip() == "LED: ON 40%"
+    assert _sms(develop, "temperature?").stdout.strip() == "Temperature: 21.5 C"
+    asked = re.fullmatch(
+        r"Reply (\d{4}) within 5 min to confirm: Garage door: OPEN\.",
+        _sms(develop, "open the garage door").stdout.strip(),
+    )
+    assert asked is not None
+    assert _sms(develop, asked.group(1)).stdout.strip() == "Garage door: OPEN"
     modem = ("--via", "modem")
     assert _sms(develop, "4821 relay off", *modem).stdout.strip() == "Relay: OFF"
     assert (

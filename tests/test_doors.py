@@ -142,7 +142,12 @@ async def test_lock_commands(
     assert await _text(send_sms, "lock front door") == "Front door: LOCKED"
     assert await _text(send_sms, "front door off") == "Front door: UNLOCKED"
     assert await _text(send_sms, "lock the front door") == "Front door: LOCKED"
-    assert [c[0] for c in open_doors.front.calls] == ["unlock", "lock", "unlock", "lock"]
+    assert [c[0] for c in open_doors.front.calls] == [
+        "unlock",
+        "lock",
+        "unlock",
+        "lock",
+    ]
     assert [e.data["action"] for e in events] == ["unlock", "lock", "unlock", "lock"]
     assert {e.data["result"] for e in events} == {"ok"}
 
@@ -263,7 +268,12 @@ async def test_all_with_only_doors_says_nothing_to_switch(
             "set_cover_position",
             "Garage door: OPEN 40%",
         ),
-        ("open the garage door", "Garage door: OPEN", "open_cover", "Garage door: OPEN"),
+        (
+            "open the garage door",
+            "Garage door: OPEN",
+            "open_cover",
+            "Garage door: OPEN",
+        ),
     ],
 )
 async def test_locks_and_garage_doors_ask_for_a_code_by_default(

@@ -21,14 +21,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.sms_iot.const import DOMAIN
 from homeassistant.core import HomeAssistant
-from tools.dev_config import (
-    FRONT_DOOR,
-    GARAGE_DOOR,
-    LED,
-    MASTER,
-    RELAY,
-    sim_subentries,
-)
+from tools.dev_config import FRONT_DOOR, GARAGE_DOOR, LED, MASTER, RELAY, sim_subentries
 
 from . import esphome_sim
 from .conftest import text_and_read
@@ -108,7 +101,9 @@ async def test_sms_switches_real_esphome_device(
 
 async def _confirmed(sms: Callable[[str], Any], text: str) -> str:
     """Text a command on a guarded device, then the code the reply asks for."""
-    asked = re.fullmatch(r"Reply (\d{4}) within 5 min to confirm: .*\.", await sms(text))
+    asked = re.fullmatch(
+        r"Reply (\d{4}) within 5 min to confirm: .*\.", await sms(text)
+    )
     assert asked is not None
     return str(await sms(asked.group(1)))
 

@@ -81,6 +81,7 @@ async def test_add_number_then_it_is_obeyed(
         CONF_PIN: None,
         "language": None,
         "person": None,
+        "assist_agent": None,
     }
     assert "Porch: ON" in (await send_sms("porch on", STRANGER))[1]
 
@@ -130,6 +131,7 @@ async def test_number_form_without_devices(
         CONF_PIN,
         "language",
         "person",
+        "assist_agent",
     }
 
 
