@@ -25,7 +25,7 @@ import time
 import urllib.error
 import urllib.request
 
-from . import freetext, hass_config
+from . import freetext, hass_config, segments, startup
 from .hass_config import AUTH_TOKEN, SENDERS, SMS_IOT_HOOK, STRANGER, TWILIO_HOOK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -293,6 +293,8 @@ def render(
         f"- hass RSS with sms_iot loaded: {memory:.0f} MiB; without (same config, no sms_iot): {baseline:.0f} MiB; difference {memory - baseline:+.0f} MiB",
         "",
         freetext.render(100 if args.quick else 500),
+        segments.render(),
+        startup.render(1 if args.quick else 5),
     ]
     return "\n".join(lines)
 

@@ -46,6 +46,11 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     )
     assert "async_setup_entry" in report
     assert "hass RSS with sms_iot loaded" in report
+    section, costs = section.split("### Segments per reply", 1)
+    costs, start = costs.split("### Start-up", 1)
+    assert "| status, 6 devices | ≤ 1 |" in costs
+    assert "| dependencies |" in start
+    assert "| default_config |" in start
     free = [line for line in section.splitlines() if line[2:5] in LANGUAGE_CELLS]
     assert [row.split("|")[1].strip() for row in free] == ["en", "de", "fr", "es", "nl"]
     assert all(row.split("|")[9].strip() == "0" for row in free), "sentences missed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.sms_iot.segments import MAX_BODY, segment_info, split_body
+from custom_components.sms_iot.segments import MAX_BODY, fit, segment_info, split_body
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,50 @@ def test_split_never_loses_or_overflows(text: str) -> None:
     assert all(len(part) <= MAX_BODY for part in parts)
     assert all(parts) or parts == [""]
     assert "".join("".join(parts).split()) == "".join(text.split())
+
+
+# What fit() makes of typography a GSM-7 phone shows as plain ASCII.
+PLAIN = str.maketrans(
+    {
+        "\u2026": "...",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab \u20ac\u0436\U0001f4a1\u2026\u2019\u2014\n"), max_size=800)
+    | st.text(max_size=800),
+    st.integers(min_value=1, max_value=3),
+)
+def test_fit_keeps_a_prefix_within_the_segments(text: str, segments: int) -> None:
+    """Any text fits the budget: itself when it does already, else a prefix and "..."."""
+    fitted = fit(text, segments)
+    assert segment_info(fitted).segments <= segments
+    assert not {"\u2026", "\u2019", "\u2014"} & set(fitted)  # typography made plain
+    plain = text.translate(PLAIN).strip()
+    if segment_info(plain).segments <= segments:
+        assert fitted == plain
+    else:
+        assert fitted.endswith("...")
+        assert plain.startswith(fitted.removesuffix("...").rstrip())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a" * 400, "a" * 150 + "..."),
+        ("word " * 100, ("word " * 30).rstrip() + "..."),
+        ("ж" * 100, "ж" * 64 + "..."),
+    ],
+)
+def test_fit_cuts_at_a_word_when_it_can(text: str, expected: str) -> None:
+    """One segment: cut at the last space in the second half, else mid-word."""
+    assert fit(text, 1) == expected

@@ -98,12 +98,10 @@ def meaning(command: Command, domain: str, state: State | None) -> Command | Not
     """Return what a command asks of this kind of device, or the note saying what it takes."""
     if domain in READ_ONLY:
         return Note.READ_ONLY
-    if domain not in _MEANS:
-        domain = "switch"
-    if command.action is Action.BRIGHTNESS and domain == "switch":
-        return Note.NOT_A_LIGHT
-    action = _MEANS[domain].get(command.action)
-    if action is None:
+    means = _MEANS.get(domain, _SWITCH)
+    if (action := means.get(command.action)) is None:
+        if command.action is Action.BRIGHTNESS and means is _SWITCH:
+            return Note.NOT_A_LIGHT
         return _WORDS.get(domain, Note.ON_OFF)
     if action is Action.POSITION and not _features(state) & (
         CoverEntityFeature.SET_POSITION

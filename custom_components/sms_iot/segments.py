@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 # Twilio refuses bodies longer than this; longer texts are sent as several messages.
 MAX_BODY = 1600
@@ -80,6 +82,11 @@ _PLAIN = str.maketrans(
 )
 
 
+def _utf16_units(text: str) -> int:
+    """Return a text's length in UCS-2 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def fit(text: str, segments: int) -> str:
     """Return the text in at most that many segments: plain typography, cut at a word."""
     text = text.translate(_PLAIN).strip()
@@ -88,16 +95,8 @@ def fit(text: str, segments: int) -> str:
     encoding, _ = units(text)
     per = 153 if encoding == "GSM-7" else 67
     budget = per * segments - 3  # room for "..."
-    kept: list[str] = []
-    used = 0
-    for char in text:
-        used += (
-            septets(char) if encoding == "GSM-7" else len(char.encode("utf-16-le")) // 2
-        )
-        if used > budget:
-            break
-        kept.append(char)
-    cut = "".join(kept)
+    size = septets if encoding == "GSM-7" else _utf16_units
+    cut = text[: bisect_right(list(accumulate(map(size, text))), budget)]
     if (space := cut.rfind(" ", len(cut) // 2)) > 0:
         cut = cut[:space]
     return cut.rstrip() + "..."
