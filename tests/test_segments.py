@@ -79,7 +79,10 @@ PLAIN = str.maketrans(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.text(alphabet=st.sampled_from("ab \u20ac\u0436\U0001f4a1\u2026\u2019\u2014\n"), max_size=800)
+    st.text(
+        alphabet=st.sampled_from("ab \u20ac\u0436\U0001f4a1\u2026\u2019\u2014\n"),
+        max_size=800,
+    )
     | st.text(max_size=800),
     st.integers(min_value=1, max_value=3),
 )
