@@ -15,6 +15,7 @@ from bench.freetext import SENTENCE, devices as bench_devices
 from custom_components.sms_iot.freetext import (
     LANGUAGES,
     Candidate,
+    for_domains,
     language_for,
     load_sentences,
     recognize,
@@ -305,3 +306,17 @@ async def test_help_in_the_numbers_language(
     assert "Geräte: Kitchen, Porch, Garage light. Z. B.: schalte Kitchen an" in body
     _, body = await send_sms("help", BOB)
     assert "Z. B.: ist Kitchen an?, STATUS." in body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sentences_kept_to_the_kinds_used_change_no_result(language: str) -> None:
+    """Every phrasing, over every one of the devices alone and all of them: same result."""
+    full = _sentences(language)
+    everyone = _candidates(language)
+    for chosen in [everyone, *([c] for c in everyone)]:
+        kept = for_domains(full, frozenset(c.domain for c in chosen))
+        assert sum(len(i.data) for i in kept.intents.values()) < sum(
+            len(i.data) for i in full.intents.values()
+        )
+        for text, *_ in TABLES[language]:
+            assert recognize(kept, text, chosen) == recognize(full, text, chosen), text

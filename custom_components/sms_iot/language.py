@@ -17,10 +17,14 @@ from homeassistant.helpers import (
 from homeassistant.util.hass_dict import HassKey
 
 from .commands import ParseResult
-from .freetext import Candidate, language_for, load_sentences, recognize
+from .freetext import Candidate, for_domains, language_for, load_sentences, recognize
 from .models import AuthorizedNumber, Device
 
 _SENTENCES: HassKey[dict[str, asyncio.Future[Intents]]] = HassKey("sms_iot_sentences")
+# A language's sentences kept to the kinds of device a number uses (cheap: shared parts).
+_PRUNED: HassKey[dict[tuple[str, frozenset[str]], Intents]] = HassKey(
+    "sms_iot_sentences_by_kind"
+)
 # hassil compiles a sentence set on first use: do it in the executor, not on a text's path.
 _WARM_UP = Candidate("warm up", "light.sms_iot_warm_up", (), "warm up")
 
@@ -87,6 +91,11 @@ async def async_matcher(
     hass: HomeAssistant, number: AuthorizedNumber
 ) -> Callable[[str], ParseResult | None]:
     """Return a matcher of sentences over the number's devices, in its language."""
-    sentences = await async_sentences(hass, number_language(hass, number))
+    language = number_language(hass, number)
+    sentences = await async_sentences(hass, language)
     devices = candidates(hass, number.devices)
-    return lambda text: recognize(sentences, text, devices)
+    kinds = frozenset(d.domain for d in devices)
+    pruned = hass.data.setdefault(_PRUNED, {})
+    if (mine := pruned.get((language, kinds))) is None:
+        mine = pruned[language, kinds] = for_domains(sentences, kinds)
+    return lambda text: recognize(mine, text, devices)
