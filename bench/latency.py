@@ -255,9 +255,16 @@ async def measure(
             # Each sample changes the state, so every one waits for a real report.
             on = not device.is_on(entity)
             floors.append(await floor(on))
+            # Home Assistant hears the same report a moment later; a text must not race it.
+            await asyncio.sleep(0.05)
             texts.append(await sms(not on))
             # The floor's client has seen the SMS's state too before it goes on.
-            await device.async_reported(entity, not on)
+            try:
+                await device.async_reported(entity, not on)
+            except TimeoutError as err:
+                raise RuntimeError(
+                    f"{name}: the device never reported {entity} {not on} after the text"
+                ) from err
         results[name] = {"floor": floors, "sms": texts}
     return results
 

@@ -48,6 +48,9 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     assert "hass RSS with sms_iot loaded" in report
     section, costs = section.split("### Segments per reply", 1)
     costs, start = costs.split("### Start-up", 1)
+    start, latency = start.split("### Latency to the device", 1)
+    for path in ("grammar", "free text", "confirmation code"):
+        assert f"| {path} | " in latency
     assert "| status, 6 devices | ≤ 1 |" in costs
     assert "| dependencies |" in start
     assert "| default_config |" in start
