@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
-import itertools
 from pathlib import Path
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -188,11 +188,11 @@ class Phone:
         self._session = session
         self._url = url
         self._validator = RequestValidator(AUTH_TOKEN)
-        self._sids = itertools.count()
 
     async def async_text(self, body: str) -> tuple[str, float]:
         """Send one text; return the reply and ms until it arrived."""
-        sid = f"SM{next(self._sids):032x}"
+        # Unique across runs: a repeated MessageSid is answered from the dedupe memory.
+        sid = f"SM{secrets.token_hex(16)}"
         form = {
             "MessageSid": sid,
             "SmsSid": sid,
@@ -255,8 +255,6 @@ async def measure(
             # Each sample changes the state, so every one waits for a real report.
             on = not device.is_on(entity)
             floors.append(await floor(on))
-            # Home Assistant hears the same report a moment later; a text must not race it.
-            await asyncio.sleep(0.05)
             texts.append(await sms(not on))
             # The floor's client has seen the SMS's state too before it goes on.
             try:
