@@ -36,16 +36,19 @@ SCENARIOS = {
     "c": "stranger (refused)",
     "d": "forged signature",
 }
-TARGETS = ("sms_iot", "core twilio", "bare aiohttp", "Flask seed")
+TARGETS = ("sms_iot", "core twilio", "REST API", "bare aiohttp", "Flask seed")
 
 
 @dataclass
 class Target:
-    """One server under load."""
+    """One server under load: expect holds the scenarios it takes part in."""
 
     name: str
     url: str
     expect: dict[str, int]
+    pid: int
+    # The REST-API baseline: switch.toggle with this user's token instead of a text.
+    rest_token: str | None = None
 
 
 def free_port() -> int:
@@ -139,20 +142,30 @@ def start_hass(
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load(
     target: Target, scenario: str, requests: int, concurrency: int
 ) -> dict[str, float]:
-    """Run the load generator in its own process against one target."""
+    """Run the load generator in its own process; add the server's CPU per request."""
     args = [
         PYTHON, "-m", "bench.loadgen", "--url", target.url, "--sign-url", target.url,
         "--token", AUTH_TOKEN, "--scenario", scenario, "--requests", str(requests),
         "--concurrency", str(concurrency), "--expect", str(target.expect[scenario]),
         "--stranger", STRANGER, *(arg for s in SENDERS for arg in ("--sender", s)),
+        *(["--rest-token", target.rest_token] if target.rest_token else []),
     ]  # fmt: skip
+    before = cpu_seconds(target.pid)
     result = subprocess.run(
         args, cwd=ROOT, capture_output=True, text=True, timeout=600, check=True
     )
-    return dict(json.loads(result.stdout))
+    figures = dict(json.loads(result.stdout))
+    figures["cpu_ms"] = (cpu_seconds(target.pid) - before) * 1000 / requests
+    return figures
 
 
 @contextmanager
@@ -172,10 +185,10 @@ def environment(procs: Processes, workdir: Path) -> Iterator[dict[str, object]]:
         hass = start_hass(
             procs, workdir / "with_sms_iot", ports["hass"], ports["twilio"]
         )
-        procs.start(
+        bare = procs.start(
             "bare", [PYTHON, "-m", "bench.bare_server", "--port", str(ports["bare"])]
         )
-        procs.start(
+        flask = procs.start(
             "flask", [PYTHON, "-m", "bench.flask_app", "--port", str(ports["flask"])]
         )
         probe = workdir / "with_sms_iot" / "bench_probe.json"
@@ -200,30 +213,42 @@ def environment(procs: Processes, workdir: Path) -> Iterator[dict[str, object]]:
         baseline_memory = rss_mb(base.pid)
         procs.stop(base)
         hass_base = f"http://127.0.0.1:{ports['hass']}/api/webhook"
+        probed = json.loads(probe.read_text())
         yield {
             "targets": [
                 Target(
                     "sms_iot",
                     f"{hass_base}/{SMS_IOT_HOOK}",
                     {"a": 200, "b": 200, "c": 200, "d": 403},
+                    hass.pid,
                 ),
                 Target(
                     "core twilio",
                     f"{hass_base}/{TWILIO_HOOK}",
                     dict.fromkeys(SCENARIOS, 200),
+                    hass.pid,
+                ),
+                Target(
+                    "REST API",
+                    f"http://127.0.0.1:{ports['hass']}/api/services/switch/toggle",
+                    {"b": 200},
+                    hass.pid,
+                    probed["token"],
                 ),
                 Target(
                     "bare aiohttp",
                     f"http://127.0.0.1:{ports['bare']}/sms",
                     dict.fromkeys(SCENARIOS, 200),
+                    bare.pid,
                 ),
                 Target(
                     "Flask seed",
                     f"http://127.0.0.1:{ports['flask']}/sms",
                     dict.fromkeys(SCENARIOS, 200),
+                    flask.pid,
                 ),
             ],
-            "setup_ms": json.loads(probe.read_text())["setup_ms"],
+            "setup_ms": probed["setup_ms"],
             "memory_mb": memory,
             "baseline_memory_mb": baseline_memory,
             "startup_s": startup,
@@ -270,16 +295,20 @@ def render(
         lines += [
             f"### ({scenario}) {title}",
             "",
-            "| target | conc. | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | sms_iot ÷ this (req/s) |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| target | conc. | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | sms_iot ÷ this (req/s) | server CPU ms/req | this ÷ sms_iot (CPU/req) | generator CPU % |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for concurrency in args.concurrency:
-            ours = results[("sms_iot", scenario, concurrency)]["rps"]
+            ours = results[("sms_iot", scenario, concurrency)]
             for target in TARGETS:
-                r = results[(target, scenario, concurrency)]
-                cmp = "" if target == "sms_iot" else ratio(ours, r["rps"])
+                if (r := results.get((target, scenario, concurrency))) is None:
+                    continue
+                cmp = cpu = ""
+                if target != "sms_iot":
+                    cmp = ratio(ours["rps"], r["rps"])
+                    cpu = ratio(r["cpu_ms"], ours["cpu_ms"])
                 lines.append(
-                    f"| {target} | {concurrency} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {r['errors']:.0f} | {cmp} |"
+                    f"| {target} | {concurrency} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {r['errors']:.0f} | {cmp} | {r['cpu_ms']:.2f} | {cpu} | {r['gen_cpu_pct']:.0f} |"
                 )
         lines.append("")
     setup = env["setup_ms"]
@@ -324,9 +353,10 @@ def main() -> int:
             for scenario in SCENARIOS:
                 for concurrency in args.concurrency:
                     for target in targets:
-                        results[(target.name, scenario, concurrency)] = load(
-                            target, scenario, args.requests, concurrency
-                        )
+                        if scenario in target.expect:
+                            results[(target.name, scenario, concurrency)] = load(
+                                target, scenario, args.requests, concurrency
+                            )
         report = render(results, env, args)
     # Its own process: it starts its own device, fake Twilio and Home Assistant.
     latency = subprocess.run(

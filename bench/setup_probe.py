@@ -1,11 +1,14 @@
-"""Benchmark probe, installed as the bench_probe integration: time sms_iot's setup in hass."""
+"""Benchmark probe, installed as the bench_probe integration: time sms_iot's setup, make a token."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 import json
 from pathlib import Path
 import time
 
+from homeassistant.auth.const import GROUP_ID_ADMIN
+from homeassistant.auth.models import TOKEN_TYPE_LONG_LIVED_ACCESS_TOKEN
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers.typing import ConfigType
@@ -25,7 +28,16 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
                 start = time.perf_counter()
                 await hass.config_entries.async_setup(entry.entry_id)
                 timings.append((time.perf_counter() - start) * 1000)
-        result = json.dumps({"setup_ms": timings})
+        # The REST-API baseline calls switch.toggle as a user would: a long-lived token.
+        user = await hass.auth.async_create_user("bench", group_ids=[GROUP_ID_ADMIN])
+        refresh = await hass.auth.async_create_refresh_token(
+            user,
+            client_name="bench",
+            token_type=TOKEN_TYPE_LONG_LIVED_ACCESS_TOKEN,
+            access_token_expiration=timedelta(days=1),
+        )
+        token = hass.auth.async_create_access_token(refresh)
+        result = json.dumps({"setup_ms": timings, "token": token})
         path = Path(hass.config.path("bench_probe.json"))
         await hass.async_add_executor_job(path.write_text, result)
 

@@ -40,7 +40,9 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
         for line in webhook.splitlines()
         if line.startswith("| ") and "| target" not in line
     ]
-    assert len(rows) == 4 * 2 * 4  # scenarios x concurrency levels x targets
+    # scenarios x concurrency levels x targets, and the REST API in (b) only
+    assert len(rows) == 4 * 2 * 4 + 2
+    assert sum(row.startswith("| REST API |") for row in rows) == 2
     assert all(row.split("|")[8].strip() == "0" for row in rows), (
         "a target returned errors"
     )
