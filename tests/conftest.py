@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -555,3 +556,12 @@ def samples(strategy: SearchStrategy[Any], count: int = 100) -> list[Any]:
 
     collect()
     return found
+
+
+async def until(hass: HomeAssistant, done: Callable[[], bool]) -> None:
+    """Let real time pass (devices report after real delays) until done(), at most 5 s."""
+    async with asyncio.timeout(5):
+        while not done():
+            await asyncio.sleep(0.02)
+            await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 import re
 from types import MappingProxyType
@@ -27,7 +26,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from tools.fake_twilio import FakeTwilioState
 
-from .conftest import BOB, CAROL, Devices, SendSms, text_and_read
+from .conftest import BOB, CAROL, Devices, SendSms, text_and_read, until
 from .fake_devices import FakeCover, FakeLock
 
 ASK = re.compile(r"Reply (\d{4}) within 5 min to confirm: (.*)\.")
@@ -307,14 +306,6 @@ async def test_always_asks_for_any_kind(
     assert doors.blind.calls == []
 
 
-async def _until(hass: HomeAssistant, done: Callable[[], bool]) -> None:
-    """Let real time pass until done()."""
-    async with asyncio.timeout(5):
-        while not done():
-            await asyncio.sleep(0.05)
-            await hass.async_block_till_done()
-
-
 async def test_a_moving_door_is_reported_when_it_stops(
     hass: HomeAssistant,
     devices: Devices,
@@ -330,7 +321,7 @@ async def test_a_moving_door_is_reported_when_it_stops(
         reply = await text_and_read(client, "blind open")
     assert reply == "Blind: OPENING. A text follows when it stops."
     assert twilio.sent == []
-    await _until(hass, lambda: bool(twilio.sent))
+    await until(hass, lambda: bool(twilio.sent))
     assert [m["body"] for m in twilio.sent] == ["Blind: OPEN"]
     assert [e.data["result"] for e in events] == ["moving", "done"]
 

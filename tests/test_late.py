@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
@@ -21,19 +19,9 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.util import dt as dt_util
 from tools.fake_twilio import FakeTwilioState
 
-from .conftest import ALICE, Devices, text_and_read
+from .conftest import ALICE, Devices, text_and_read, until
 
 WAIT = "custom_components.sms_iot.act.DEVICE_WAIT"
-
-
-async def _until(
-    hass: HomeAssistant, done: Callable[[], bool], seconds: float = 5
-) -> None:
-    """Let real time pass (the fake device reports after a real delay) until done()."""
-    async with asyncio.timeout(seconds):
-        while not done():
-            await asyncio.sleep(0.05)
-            await hass.async_block_till_done()
 
 
 NO_RESPONSE = (
@@ -54,7 +42,7 @@ async def test_late_outcome_is_texted(
     with patch(WAIT, 0.1):
         assert await text_and_read(client, "porch on") == NO_RESPONSE
     assert twilio.sent == []
-    await _until(hass, lambda: bool(twilio.sent))
+    await until(hass, lambda: bool(twilio.sent))
     assert [(m["to"], m["body"]) for m in twilio.sent] == [
         (ALICE, "Porch: ON (late: the earlier command ran).")
     ]
@@ -104,7 +92,7 @@ async def test_late_text_that_cannot_be_sent_is_logged(
     with patch(WAIT, 0.1):
         assert await text_and_read(client, "porch on") == NO_RESPONSE
     twilio.failures = [(400, 21610)]
-    await _until(hass, lambda: "late outcome" in caplog.text)
+    await until(hass, lambda: "late outcome" in caplog.text)
     assert "Could not text a late outcome to ********2671" in caplog.text
     assert ALICE not in caplog.text
 

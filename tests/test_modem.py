@@ -7,7 +7,6 @@ texts arrive as esphome.sms_received events, replies leave through its send_sms 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 import logging
 import time
@@ -43,7 +42,7 @@ from homeassistant.util import dt as dt_util
 from tools.entries import device_subentry, number_subentry
 from tools.fake_esphome import FakeEsphomeDevice
 
-from .conftest import ALICE, BOB, STRANGER, samples
+from .conftest import ALICE, BOB, STRANGER, samples, until
 from .fake_board import FAKE_LED, FAKE_RELAY, board_id
 
 PIN = "4821"
@@ -71,15 +70,6 @@ async def modem_entry(hass: HomeAssistant, board: FakeEsphomeDevice) -> MockConf
     return entry
 
 
-async def wait_until(hass: HomeAssistant, done: Callable[[], bool]) -> None:
-    """Wait (at most 5 s) until done() is true, letting Home Assistant work."""
-    async with asyncio.timeout(5):
-        while not done():
-            await asyncio.sleep(0.01)
-            await hass.async_block_till_done()
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def text(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -92,8 +82,8 @@ async def text(
     counters = entry.runtime_data.inbox.counters
     handled = sum(counters.values())
     board.receive_sms(sender, body)
-    await wait_until(hass, lambda: sum(counters.values()) > handled)
-    await wait_until(hass, lambda: len(board.sent_sms) >= counters["modem_parts_sent"])
+    await until(hass, lambda: sum(counters.values()) > handled)
+    await until(hass, lambda: len(board.sent_sms) >= counters["modem_parts_sent"])
     return board.sent_sms[before:]
 
 
@@ -394,7 +384,7 @@ async def test_unload_drops_a_waiting_part(
 ) -> None:
     """A part waiting for the rest of its text goes with the entry: no timer lingers."""
     board.receive_sms(ALICE, f"{PIN} relay on" + "," * 150)
-    await wait_until(hass, lambda: bool(modem_entry.runtime_data.modem._timers))
+    await until(hass, lambda: bool(modem_entry.runtime_data.modem._timers))
     assert await hass.config_entries.async_unload(modem_entry.entry_id)
     assert board.commands == []
 
@@ -463,7 +453,7 @@ async def test_send_test_button_through_the_board(
     await hass.services.async_call(
         "button", "press", {"entity_id": entity_id}, blocking=True
     )
-    await wait_until(hass, lambda: bool(board.sent_sms))
+    await until(hass, lambda: bool(board.sent_sms))
     assert board.sent_sms == [(ALICE, TEST_TEXT)]
     message = _async_get_or_create_notifications(hass)[
         f"sms_iot_test_{_subentry(modem_entry)}"
