@@ -49,6 +49,7 @@ from tools.dev_config import (
 )
 from tools.entries import (
     device_subentry,
+    esphome_entry,
     make_entry,
     number_subentry,
     sms_iot_data,
@@ -91,12 +92,7 @@ def write_config(config: Path, port: int, device_port: int) -> str:
     (config / "custom_components" / "sms_iot").symlink_to(
         ROOT / "custom_components" / "sms_iot"
     )
-    esphome = make_entry(
-        "esphome",
-        "SMS IoT Sim",
-        DEVICE_MAC,
-        {"host": "127.0.0.1", "port": device_port, "password": "", "noise_psk": ""},
-    )
+    esphome = esphome_entry("SMS IoT Sim", DEVICE_MAC, device_port)
     sms_iot = make_entry(
         "sms_iot",
         TWILIO_NUMBER,

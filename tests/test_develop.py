@@ -237,7 +237,8 @@ def test_newcomer_from_an_empty_home_assistant(develop: Path) -> None:
 
 def test_busy_port_is_one_line(socket_enabled: None, tmp_path: Path) -> None:
     """A port in use stops scripts/develop with one line naming it, not a traceback."""
-    env = _env(tmp_path / "config")
+    # Its own device port: the develop fixture on another worker may hold the preferred one.
+    env = {**_env(tmp_path / "config"), "DEVICE_PORT": str(_free_port())}
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", int(env["TWILIO_PORT"])))
         taken.listen()

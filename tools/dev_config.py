@@ -25,6 +25,7 @@ from homeassistant.config_entries import STORAGE_KEY, ConfigSubentryData
 from . import fake_modem
 from .entries import (
     device_subentry,
+    esphome_entry,
     make_entry,
     number_subentry,
     seed_device,
@@ -123,18 +124,8 @@ def write(
         )
     entries_file = storage / STORAGE_KEY
     if not entries_file.exists():
-        esphome = make_entry(
-            "esphome",
-            "SMS IoT Sim",
-            DEVICE_MAC,
-            {"host": "127.0.0.1", "port": device_port, "password": "", "noise_psk": ""},
-        )
-        modem = make_entry(
-            "esphome",
-            fake_modem.FRIENDLY_NAME,
-            fake_modem.MAC,
-            {"host": "127.0.0.1", "port": modem_port, "password": "", "noise_psk": ""},
-        )
+        esphome = esphome_entry("SMS IoT Sim", DEVICE_MAC, device_port)
+        modem = esphome_entry(fake_modem.FRIENDLY_NAME, fake_modem.MAC, modem_port)
         write_entries(storage, [esphome, modem])
         modem_device = asyncio.run(
             seed_device(

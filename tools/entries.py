@@ -136,6 +136,16 @@ def make_entry(
     )
 
 
+def esphome_entry(title: str, mac: str, port: int) -> ConfigEntry:
+    """Return an esphome entry for a device serving the plaintext API on a loopback port."""
+    return make_entry(
+        "esphome",
+        title,
+        mac,
+        {"host": "127.0.0.1", "port": port, "password": "", "noise_psk": ""},
+    )
+
+
 def write_entries(storage: Path, entries: list[ConfigEntry]) -> None:
     """Write config entries into a config dir's .storage, as Home Assistant does."""
     storage.mkdir(parents=True, exist_ok=True)
