@@ -1,4 +1,4 @@
-"""Control ESPHome lights and switches by SMS, through Twilio or an ESPHome GSM modem."""
+"""Control ESPHome devices by SMS, through Twilio, KORE SIM commands or an ESPHome GSM modem."""
 
 from __future__ import annotations
 

@@ -41,6 +41,15 @@ class Action(StrEnum):
     UNLOCK = "unlock"
 
 
+# As Home Assistant's own intents read them: turning a cover on opens it, a lock on locks it.
+ON_OFF_AS = {
+    ("cover", Action.ON): Action.OPEN,
+    ("cover", Action.OFF): Action.CLOSE,
+    ("lock", Action.ON): Action.LOCK,
+    ("lock", Action.OFF): Action.UNLOCK,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     """One command; target None means the sender's default device.

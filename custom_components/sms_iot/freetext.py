@@ -10,7 +10,7 @@ from hassil import recognize_best
 from hassil.intents import IntentData, Intents, SlotList, TextSlotList
 import home_assistant_intents  # type: ignore[import-untyped,unused-ignore]
 
-from .commands import Action, Command, ParseResult
+from .commands import ON_OFF_AS, Action, Command, ParseResult
 
 # Languages whose sentences and replies sms_iot ships; others fall back to English.
 LANGUAGES = ("en", "de", "fr", "es", "nl")
@@ -23,13 +23,6 @@ _ACTIONS = {
     "HassGetState": Action.STATUS,
     # Opening, closing and locking are HassTurnOn/Off on a cover or a lock.
     "HassSetPosition": Action.POSITION,
-}
-# As Home Assistant reads them: turning a cover on opens it, turning a lock on locks it.
-_BY_DOMAIN = {
-    ("cover", Action.ON): Action.OPEN,
-    ("cover", Action.OFF): Action.CLOSE,
-    ("lock", Action.ON): Action.LOCK,
-    ("lock", Action.OFF): Action.UNLOCK,
 }
 # The slot carrying the percentage each intent sets.
 _PERCENT = {Action.BRIGHTNESS: "brightness", Action.POSITION: "position"}
@@ -126,7 +119,7 @@ def recognize(
         percent = round(value)
     return ParseResult(
         tuple(
-            Command(_BY_DOMAIN.get((c.domain, action), action), c.name, percent)
+            Command(ON_OFF_AS.get((c.domain, action), action), c.name, percent)
             for c in targets
         ),
         (),

@@ -28,7 +28,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import State
 
-from .commands import Action, Command
+from .commands import ON_OFF_AS, Action, Command
 from .compat import ATTR_BRIGHTNESS, ATTR_BRIGHTNESS_PCT
 from .outcomes import Note
 
@@ -49,6 +49,8 @@ MOVING = frozenset(
 )
 # A jammed lock will not reach any asked state: waiting longer shows nothing new.
 STUCK = frozenset({LockState.JAMMED})
+# Kinds whose states have words of their own (a sensor's "open" is only its value).
+NAMED_STATES = frozenset({"cover", "lock"})
 # Covers of these classes guard a way in: a code is asked first unless the user says otherwise.
 GUARDING_COVERS = frozenset({"garage", "door", "gate"})
 
@@ -56,10 +58,9 @@ _SWITCH = {Action.ON: Action.ON, Action.OFF: Action.OFF, Action.TOGGLE: Action.T
 _MEANS: dict[str, dict[Action, Action]] = {
     "switch": _SWITCH,
     "light": _SWITCH | {Action.BRIGHTNESS: Action.BRIGHTNESS},
-    # As Home Assistant's own intents read them: "on" opens a cover and locks a lock.
     "cover": {
-        Action.ON: Action.OPEN,
-        Action.OFF: Action.CLOSE,
+        Action.ON: ON_OFF_AS["cover", Action.ON],
+        Action.OFF: ON_OFF_AS["cover", Action.OFF],
         Action.TOGGLE: Action.TOGGLE,
         Action.BRIGHTNESS: Action.POSITION,
         Action.POSITION: Action.POSITION,
@@ -68,8 +69,8 @@ _MEANS: dict[str, dict[Action, Action]] = {
         Action.STOP: Action.STOP,
     },
     "lock": {
-        Action.ON: Action.LOCK,
-        Action.OFF: Action.UNLOCK,
+        Action.ON: ON_OFF_AS["lock", Action.ON],
+        Action.OFF: ON_OFF_AS["lock", Action.OFF],
         Action.LOCK: Action.LOCK,
         Action.UNLOCK: Action.UNLOCK,
     },

@@ -19,6 +19,7 @@ from homeassistant.core import State
 from .commands import Action, Command
 from .compat import ATTR_BRIGHTNESS
 from .const import CONFIRM_WINDOW, LATE_WINDOW
+from .kinds import NAMED_STATES
 from .models import AuthorizedNumber
 from .outcomes import DeviceReport, Item, Note, Outcome
 from .phrases import EXAMPLES, PHRASES
@@ -44,9 +45,6 @@ _UNSAFE = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef]|"
     + "|".join(f"\\U{plane:04x}fffe|\\U{plane:04x}ffff" for plane in range(17))
 )
-
-# Kinds whose states have words of their own (a sensor's "open" is only its value).
-_MOVERS = frozenset({"cover", "lock"})
 
 # Notes that quote what the sender typed: quoted short.
 _QUOTES_TEXT = {Note.UNKNOWN_DEVICE, Note.NOT_UNDERSTOOD}
@@ -75,7 +73,7 @@ def describe_state(
         return said["off"]
     if state.state == STATE_UNKNOWN:
         return said["unknown"]
-    if state.domain in _MOVERS and (word := said.get(f"state_{state.state}")):
+    if state.domain in NAMED_STATES and (word := said.get(f"state_{state.state}")):
         position = state.attributes.get(ATTR_CURRENT_POSITION)
         # A cover part-way open says how far; fully open or closed needs no number.
         if state.state == STATE_OPEN and isinstance(position, int) and position < 100:
