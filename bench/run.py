@@ -129,7 +129,11 @@ def rss_mb(pid: int) -> float:
 
 
 def start_hass(
-    procs: Processes, config: Path, port: int, twilio_port: int
+    procs: Processes,
+    config: Path,
+    port: int,
+    twilio_port: int,
+    profile: Path | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start hass with the twilio library pointed at the local fake Twilio."""
     return procs.start(
@@ -138,6 +142,7 @@ def start_hass(
         env={
             "SMS_IOT_FAKE_TWILIO": f"http://127.0.0.1:{twilio_port}",
             "PYTHONPATH": str(ROOT / "tools" / "dev_site"),
+            **({"SMS_IOT_PROFILE": str(profile)} if profile else {}),
         },
     )
 
@@ -169,7 +174,9 @@ def load(
 
 
 @contextmanager
-def environment(procs: Processes, workdir: Path) -> Iterator[dict[str, object]]:
+def environment(
+    procs: Processes, workdir: Path, profile: Path | None = None
+) -> Iterator[dict[str, object]]:
     """Start every server; yield what the run needs; stop them all."""
     ports = {name: free_port() for name in ("hass", "base", "twilio", "bare", "flask")}
     try:
@@ -183,7 +190,7 @@ def environment(procs: Processes, workdir: Path) -> Iterator[dict[str, object]]:
         hass_config.write(workdir / "baseline", ports["base"], with_sms_iot=False)
         started = time.monotonic()
         hass = start_hass(
-            procs, workdir / "with_sms_iot", ports["hass"], ports["twilio"]
+            procs, workdir / "with_sms_iot", ports["hass"], ports["twilio"], profile
         )
         bare = procs.start(
             "bare", [PYTHON, "-m", "bench.bare_server", "--port", str(ports["bare"])]

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 import time
 from typing import Any
+from unittest.mock import patch
 from urllib.parse import urlencode
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.sms_iot.const import CONF_RATE_LIMIT, DOMAIN
 from custom_components.sms_iot.phrase import ALREADY_HANDLED, slow_down
 from homeassistant.components.webhook import async_handle_webhook
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 
 from .conftest import (
@@ -208,6 +215,31 @@ async def test_restart_between_deliveries(
     assert len(setup_entry.runtime_data.inbox.memory.cache) == 1
     assert await send_sms("porch toggle", sid=sid) == first
     assert devices.porch.calls == [("turn_on", {})]
+
+
+async def test_memory_write_scheduled_once_per_write(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    setup_entry: MockConfigEntry,
+    send_sms: SendSms,
+) -> None:
+    """A stream of texts schedules one write, not one per text, and each text is written."""
+    key = f"{DOMAIN}.{setup_entry.entry_id}.messages"
+    sids = [f"SM{i:032x}" for i in range(6)]
+    with patch.object(
+        Store, "async_delay_save", autospec=True, side_effect=Store.async_delay_save
+    ) as delay_save:
+        for sid in sids[:5]:
+            await send_sms("status", sid=sid)
+        assert delay_save.call_count == 1
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+        await hass.async_block_till_done()
+        assert set(sids[:5]) <= set(hass_storage[key]["data"])
+        await send_sms("status", sid=sids[5])
+        assert delay_save.call_count == 2
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=4))
+    await hass.async_block_till_done()
+    assert sids[5] in hass_storage[key]["data"]
 
 
 STARTED_SID = "SM" + "e" * 32

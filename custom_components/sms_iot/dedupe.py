@@ -72,6 +72,7 @@ class MessageMemory:
         """Initialize, empty until loaded."""
         self.cache = DedupeCache()
         self._store: Store[dict[str, list[Any]]] = store(hass, entry_id)
+        self._save_pending = False
 
     async def async_load(self) -> None:
         """Restore what was remembered before a restart."""
@@ -80,10 +81,20 @@ class MessageMemory:
 
     def save_soon(self) -> None:
         """Schedule writing the memory, so a restart never runs a message twice."""
-        self._store.async_delay_save(self.cache.export, 1.0)
+        # Scheduled once per write: rescheduling per message would cost each message a timer
+        # and, under a steady stream, put the write off until the stream stops.
+        if not self._save_pending:
+            self._save_pending = True
+            self._store.async_delay_save(self._export, 1.0)
+
+    def _export(self) -> dict[str, list[Any]]:
+        """Return the memory as it is when the store writes it."""
+        self._save_pending = False
+        return self.cache.export()
 
     async def async_save(self) -> None:
         """Write the memory now (on unload)."""
+        self._save_pending = False
         await self._store.async_save(self.cache.export())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from aiohttp import hdrs, web
 from multidict import MultiDict
@@ -33,19 +33,32 @@ async def read_body(request: web.Request) -> bytes | tuple[int, str]:
     return bytes(body)
 
 
+def _unquote(part: str) -> str:
+    """Decode one name or value as parse_qsl does, skipping the work a plain one needs not."""
+    if "+" in part:
+        part = part.replace("+", " ")
+    return unquote(part, errors="strict") if "%" in part else part
+
+
 def parse_form(body: bytes) -> MultiDict[str] | tuple[int, str]:
-    """Return the form's fields, or (400, "malformed") for anything but a strict form."""
+    """Return the form's fields, or (400, "malformed") for anything but a strict form.
+
+    Exactly parse_qsl(keep_blank_values=True, strict_parsing=True, errors="strict") on the
+    decoded body, without its per-character work on fields that need no decoding.
+    """
+    fields: list[tuple[str, str]] = []
     try:
-        return MultiDict(
-            parse_qsl(
-                body.decode(),
-                keep_blank_values=True,
-                strict_parsing=True,
-                errors="strict",
-            )
-        )
+        text = body.decode()
+        if not text:
+            return MultiDict()
+        for field in text.split("&"):
+            name, equals, value = field.partition("=")
+            if not equals:
+                return 400, "malformed"
+            fields.append((_unquote(name), _unquote(value)))
     except ValueError:
         return 400, "malformed"
+    return MultiDict(fields)
 
 
 async def read_form(request: web.Request) -> MultiDict[str] | tuple[int, str]:
