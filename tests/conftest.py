@@ -36,6 +36,11 @@ from twilio.request_validator import RequestValidator
 
 # Imported before the hass fixture so HA's test config dir cannot shadow the package.
 import custom_components.sms_iot  # noqa: F401
+
+# Loaded in an executor on first use in Home Assistant; here up front, as after that first use,
+# so that no test leaves an import running when it ends (tests/test_startup.py covers the lazy
+# load).
+import custom_components.sms_iot.twilio_rest  # noqa: F401
 from custom_components.sms_iot.const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,

@@ -15,6 +15,7 @@ from homeassistant.const import CONF_WEBHOOK_ID, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from .compliance import Compliance
@@ -109,8 +110,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsIotConfigEntry) -> bo
         entry.async_on_unload(
             entry.runtime_data.statuses.listen(twilio.compliance.on_status)
         )
-        entry.async_create_background_task(
-            hass, _async_check_number(twilio), "sms_iot Twilio number check"
+        # After the start: the check loads the twilio REST client (see twilio_rest).
+        entry.async_on_unload(
+            async_at_started(hass, partial(_start_number_check, entry, twilio))
         )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
@@ -148,6 +150,16 @@ async def _async_connect_twilio(
         client=client,
         signatures=SignatureWatch(entry.data[CONF_AUTH_TOKEN], settings.public_url),
         compliance=Compliance(hass, entry.entry_id, entry.title),
+    )
+
+
+@callback
+def _start_number_check(
+    entry: SmsIotConfigEntry, link: TwilioLink, hass: HomeAssistant
+) -> None:
+    """Check the number in the background."""
+    entry.async_create_background_task(
+        hass, _async_check_number(link), "sms_iot Twilio number check"
     )
 
 

@@ -1,30 +1,27 @@
-"""Talk to Twilio's REST API on Home Assistant's shared aiohttp session."""
+"""Talk to Twilio's REST API on Home Assistant's shared aiohttp session.
+
+Set-up only needs to know that the credentials work and the number is the account's: three
+documented GETs, made here, so that starting Home Assistant never loads the twilio library's
+REST client (twilio_rest); everything else goes through that client, loaded on first use.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from base64 import b64encode
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-import logging
-from typing import Any
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import ClientError
+from aiohttp import ClientError, hdrs
 from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.async_http_client import AsyncTwilioHttpClient
-from twilio.rest import Client
-
-# twilio imports its API modules lazily, on first use in the event loop; import them now,
-# while Home Assistant imports the integration in an executor.
-import twilio.rest.api.v2010.account
-import twilio.rest.messaging
-import twilio.rest.messaging.v1.service
-import twilio.rest.messaging.v1.service.phone_number
-import twilio.rest.messaging.v1.tollfree_verification  # noqa: F401
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.importlib import async_import_module
 
 from .const import TWILIO_TIMEOUT
 from .twilio_inbound import (
@@ -36,9 +33,11 @@ from .twilio_inbound import (
     service_facts,
 )
 
-# twilio logs every request URL and form (account SID, phone numbers) at INFO.
-_HTTP_LOGGER = logging.getLogger(__name__ + ".http")
-_HTTP_LOGGER.setLevel(logging.WARNING)
+if TYPE_CHECKING:
+    from twilio.rest import Client
+
+API_URL = "https://api.twilio.com"
+MESSAGING_URL = "https://messaging.twilio.com"
 
 
 class TwilioError(HomeAssistantError):
@@ -62,11 +61,11 @@ def is_messaging_service(twilio_number: str) -> bool:
     return twilio_number.upper().startswith("MG")
 
 
-def _error(err: TwilioRestException, not_found: type[TwilioError]) -> TwilioError:
-    """Map a Twilio REST error to ours."""
-    if err.status in (401, 403):
+def _error(status: int, not_found: type[TwilioError]) -> TwilioError:
+    """Map a Twilio REST error's HTTP status to ours."""
+    if status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
         return TwilioAuthError()
-    if err.status == 404:
+    if status == HTTPStatus.NOT_FOUND:
         return not_found()
     return TwilioConnectionError()
 
@@ -78,7 +77,7 @@ async def _calls(not_found: type[TwilioError]) -> AsyncIterator[None]:
         async with asyncio.timeout(TWILIO_TIMEOUT):
             yield
     except TwilioRestException as err:
-        raise _error(err, not_found) from err
+        raise _error(err.status, not_found) from err
     except (ClientError, TimeoutError, TwilioException) as err:
         # TwilioException: a list's page that could not be fetched.
         raise TwilioConnectionError from err
@@ -114,28 +113,61 @@ class TwilioClient:
     """Twilio's REST API for one account, on Home Assistant's shared aiohttp session."""
 
     def __init__(self, hass: HomeAssistant, account_sid: str, auth_token: str) -> None:
-        """Create the client; nothing is sent yet."""
-        http_client = AsyncTwilioHttpClient(pool_connections=False, logger=_HTTP_LOGGER)
-        # Never closed by us: the session belongs to Home Assistant.
-        http_client.session = async_get_clientsession(hass)
-        self._client = Client(account_sid, auth_token, http_client=http_client)
+        """Create the client; nothing is sent or imported yet."""
+        self._hass = hass
+        self._account_sid = account_sid
+        self._auth_token = auth_token
+        self._rest: Client | None = None
+        basic = b64encode(f"{account_sid}:{auth_token}".encode()).decode()
+        self._auth = {hdrs.AUTHORIZATION: f"Basic {basic}"}
+
+    async def _async_rest(self) -> Client:
+        """Return the library's REST client, importing it in an executor the first time."""
+        if self._rest is None:
+            module = await async_import_module(self._hass, f"{__package__}.twilio_rest")
+            self._rest = module.rest_client(
+                async_get_clientsession(self._hass),
+                self._account_sid,
+                self._auth_token,
+            )
+        return self._rest
+
+    async def _async_get(
+        self, url: str, not_found: type[TwilioError], **params: Any
+    ) -> Any:
+        """GET one resource as JSON; map Twilio's refusals to ours."""
+        session = async_get_clientsession(self._hass)
+        async with _calls(not_found):
+            response = await session.get(url, params=params, headers=self._auth)
+            async with response:
+                if response.status != HTTPStatus.OK:
+                    raise _error(response.status, not_found)
+                try:
+                    return await response.json(content_type=None)
+                except ValueError as err:
+                    raise TwilioConnectionError from err
 
     async def async_verify(self, twilio_number: str) -> None:
         """Check the credentials and that the Twilio number belongs to the account."""
-        client = self._client
-        async with _calls(TwilioAuthError):
-            await client.api.v2010.accounts(client.account_sid).fetch_async()
-        async with _calls(TwilioSenderError):
-            if is_messaging_service(twilio_number):
-                await client.messaging.v1.services(twilio_number).fetch_async()
-            elif not await client.incoming_phone_numbers.list_async(
-                phone_number=twilio_number, limit=1
-            ):
-                raise TwilioSenderError
+        account = f"{API_URL}/2010-04-01/Accounts/{self._account_sid}"
+        await self._async_get(f"{account}.json", TwilioAuthError)
+        if is_messaging_service(twilio_number):
+            await self._async_get(
+                f"{MESSAGING_URL}/v1/Services/{twilio_number}", TwilioSenderError
+            )
+            return
+        found = await self._async_get(
+            f"{account}/IncomingPhoneNumbers.json",
+            TwilioSenderError,
+            PhoneNumber=twilio_number,
+            PageSize=1,
+        )
+        if not found.get("incoming_phone_numbers"):
+            raise TwilioSenderError
 
     async def async_facts(self, twilio_number: str) -> NumberFacts:
         """Read what Twilio says about the number: webhook, capabilities, registration."""
-        client = self._client
+        client = await self._async_rest()
         async with _calls(TwilioSenderError):
             if is_messaging_service(twilio_number):
                 return service_facts(
@@ -150,13 +182,15 @@ class TwilioClient:
 
     async def async_get_inbound(self, sid: str) -> InboundWebhook:
         """Return where the number or Messaging Service sends incoming texts now."""
+        client = await self._async_rest()
         async with _calls(TwilioSenderError):
-            return await async_get_inbound(self._client, sid)
+            return await async_get_inbound(client, sid)
 
     async def async_set_inbound(self, sid: str, hook: InboundWebhook) -> None:
         """Point the number or Messaging Service's incoming texts at a URL."""
+        client = await self._async_rest()
         async with _calls(TwilioSenderError):
-            await async_set_inbound(self._client, sid, hook)
+            await async_set_inbound(client, sid, hook)
 
     async def async_create_message(
         self,
@@ -178,11 +212,12 @@ class TwilioClient:
             kwargs["from_"] = twilio_number
         if media_urls:
             kwargs["media_url"] = media_urls
+        client = await self._async_rest()
         attempt = 0
         while True:
             try:
                 async with asyncio.timeout(TWILIO_TIMEOUT):
-                    sent = await self._client.messages.create_async(**kwargs)
+                    sent = await client.messages.create_async(**kwargs)
                     return SentMessage(str(sent.sid), str(sent.status))
             except TwilioRestException as err:
                 attempt += 1

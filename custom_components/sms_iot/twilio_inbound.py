@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twilio.base.exceptions import TwilioRestException
-from twilio.rest import Client
 
 from .phone import is_toll_free, region_of
+
+if TYPE_CHECKING:
+    from twilio.rest import Client
 
 # A number belongs to at most one Messaging Service; an account rarely has more than this.
 SERVICES_SCANNED = 50
