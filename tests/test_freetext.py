@@ -20,7 +20,7 @@ from custom_components.sms_iot.freetext import (
     load_sentences,
     recognize,
 )
-from custom_components.sms_iot.language import candidates
+from custom_components.sms_iot.language import RECOGNIZED_MAX, candidates
 from custom_components.sms_iot.models import Device
 from custom_components.sms_iot.phrases import EXAMPLES, PHRASES
 from custom_components.sms_iot.segments import segment_info
@@ -203,6 +203,35 @@ async def test_number_language_overrides_home_assistants(
     _, body = await send_sms("schalte die Lampe an")
     assert "Pas compris" in body
     assert devices.kitchen.is_on is False
+
+
+async def test_same_text_matched_once_until_its_devices_change(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    send_sms: SendSms,
+    devices: Devices,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A repeated text is not matched again; a new alias is seen; the memory stays bounded."""
+    await send_sms("turn on the lamp")  # the sentences load (and warm up) first
+    with patch(
+        "custom_components.sms_iot.language.recognize", side_effect=recognize
+    ) as matched:
+        for _ in range(3):
+            _, body = await send_sms("turn off the lamp")
+            assert "Kitchen: OFF" in body
+        assert matched.call_count == 1
+        _, body = await send_sms("turn on the reading light")
+        assert "Unknown device" in body
+        entity_registry.async_update_entity("light.kitchen", aliases={"reading light"})
+        _, body = await send_sms("turn on the reading light")
+        assert "Kitchen: ON" in body
+        assert devices.kitchen.is_on is True
+        calls = matched.call_count
+        for i in range(RECOGNIZED_MAX + 1):
+            await send_sms(f"turn on the lamp number {i}")
+        await send_sms("turn on the reading light")
+        assert matched.call_count == calls + RECOGNIZED_MAX + 2
 
 
 async def test_grammar_first_then_sentences(

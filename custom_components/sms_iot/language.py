@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from hassil.intents import Intents
@@ -25,6 +26,14 @@ _SENTENCES: HassKey[dict[str, asyncio.Future[Intents]]] = HassKey("sms_iot_sente
 _PRUNED: HassKey[dict[tuple[str, frozenset[str]], Intents]] = HassKey(
     "sms_iot_sentences_by_kind"
 )
+# What a text meant, per language and devices as named: people send the same few texts again
+# and again (as Home Assistant's own agent keeps, 128 of them). Any change to a device's
+# names, area or kind makes other candidates, so a stale answer is never found.
+type _Key = tuple[str, tuple[Candidate, ...], str]
+_RECOGNIZED: HassKey[OrderedDict[_Key, ParseResult | None]] = HassKey(
+    "sms_iot_recognized"
+)
+RECOGNIZED_MAX = 128
 # hassil compiles a sentence set on first use: do it in the executor, not on a text's path.
 _WARM_UP = Candidate("warm up", "light.sms_iot_warm_up", (), "warm up")
 
@@ -98,4 +107,17 @@ async def async_matcher(
     pruned = hass.data.setdefault(_PRUNED, {})
     if (mine := pruned.get((language, kinds))) is None:
         mine = pruned[language, kinds] = for_domains(sentences, kinds)
-    return lambda text: recognize(mine, text, devices)
+    recognized = hass.data.setdefault(_RECOGNIZED, OrderedDict())
+    named = tuple(devices)
+
+    def match(text: str) -> ParseResult | None:
+        key = (language, named, text)
+        if key in recognized:
+            recognized.move_to_end(key)
+            return recognized[key]
+        result = recognized[key] = recognize(mine, text, devices)
+        if len(recognized) > RECOGNIZED_MAX:
+            recognized.popitem(last=False)
+        return result
+
+    return match
