@@ -37,7 +37,11 @@ def group(filename: str) -> str:
     for name, part in GROUPS:
         if part in filename:
             return name
-    return "other (stdlib, C builtins)" if "site-packages" not in filename else "other libraries"
+    return (
+        "other (stdlib, C builtins)"
+        if "site-packages" not in filename
+        else "other libraries"
+    )
 
 
 def profile(
@@ -87,7 +91,11 @@ def render(name: str, stats: pstats.Stats, requests: int, top: int) -> list[str]
     shown = 0
     for (filename, line, func), (_, calls, _, ct, _) in heavy:
         where = filename.split("site-packages/")[-1].split("custom_components/")[-1]
-        if where.startswith(("~", "<")) or "asyncio" in where or func in {"run", "_run"}:
+        if (
+            where.startswith(("~", "<"))
+            or "asyncio" in where
+            or func in {"run", "_run"}
+        ):
             continue
         lines.append(
             f"| `{where}:{line} {func}` | {ct * 1e6 / requests:.0f} | {calls / requests:.1f} |"
@@ -106,7 +114,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument(
-        "--keep", type=Path, help="keep the raw profiles (<target>-<scenario>.prof) here"
+        "--keep",
+        type=Path,
+        help="keep the raw profiles (<target>-<scenario>.prof) here",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sms_iot_profile_") as tmp:

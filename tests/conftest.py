@@ -34,13 +34,6 @@ from syrupy.location import PyTestLocation
 from syrupy.types import SnapshotIndex
 from twilio.request_validator import RequestValidator
 
-# Imported before the hass fixture so HA's test config dir cannot shadow the package.
-import custom_components.sms_iot  # noqa: F401
-
-# Loaded in an executor on first use in Home Assistant; here up front, as after that first use,
-# so that no test leaves an import running when it ends (tests/test_startup.py covers the lazy
-# load).
-import custom_components.sms_iot.twilio_rest  # noqa: F401
 from custom_components.sms_iot.const import (
     CONF_ACCOUNT_SID,
     CONF_AUTH_TOKEN,
@@ -53,6 +46,11 @@ from custom_components.sms_iot.const import (
 from custom_components.sms_iot.kore_signature import kore_signature
 from custom_components.sms_iot.twilio_client import SentMessage
 from custom_components.sms_iot.twilio_inbound import InboundWebhook, NumberFacts
+
+# Imported before the hass fixture so HA's test config dir cannot shadow the package. The REST
+# client module too: Home Assistant loads it in an executor on first use; here it is loaded as
+# after that first use, so no test ends with an import still running (test_startup covers it).
+import custom_components.sms_iot.twilio_rest  # noqa: F401
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_WEBHOOK_ID, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant

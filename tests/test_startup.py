@@ -7,9 +7,7 @@ import subprocess
 import sys
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.test_util.aiohttp import (
-    AiohttpClientMocker,
-)
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.sms_iot.twilio_client import MESSAGING_URL
 from homeassistant.config_entries import ConfigEntryState

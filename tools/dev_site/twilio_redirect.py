@@ -42,7 +42,10 @@ def redirect_twilio(base_url: str) -> Callable[[], None]:
             setattr(module, name, f"{base}/{subdomain}")
         undo.append(lambda: [setattr(module, n, v) for n, v in saved.items()])
 
-    cancel = [after_import("twilio.base.domain", _domain), after_import(CLIENT, _client)]
+    cancel = [
+        after_import("twilio.base.domain", _domain),
+        after_import(CLIENT, _client),
+    ]
 
     def _undo() -> None:
         for step in (*cancel, *undo):
