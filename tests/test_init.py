@@ -14,7 +14,14 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
-from .conftest import Devices, mock_twilio_api, post_signed, sms_params
+from .conftest import (
+    ACCOUNT_SID,
+    TWILIO_API,
+    Devices,
+    mock_twilio_api,
+    post_signed,
+    sms_params,
+)
 
 
 async def test_unloaded_entry_answers_503(
@@ -50,6 +57,20 @@ async def test_setup_retries_when_twilio_unreachable(
 ) -> None:
     """Twilio unreachable or failing at start-up means retry later."""
     mock_twilio_api(aioclient_mock, **failure)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_setup_retries_when_twilio_answers_no_json(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    config_entry: MockConfigEntry,
+) -> None:
+    """A proxy's error page with status 200 instead of Twilio's JSON means retry later."""
+    aioclient_mock.get(
+        f"{TWILIO_API}/Accounts/{ACCOUNT_SID}.json", text="<html>Bad gateway</html>"
+    )
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
