@@ -170,7 +170,11 @@ class Executor:
             else:
                 # "Confirm first" devices wait for the code the reply will ask for.
                 self.held.append(replace(meant, target=device.name))
-        items += await asyncio.gather(*(self._async_switch(*run) for run in runs))
+        if len(runs) == 1:
+            # The usual text: no task to gather, so no extra turns of the event loop.
+            items.append(await self._async_switch(*runs[0]))
+        elif runs:
+            items += await asyncio.gather(*(self._async_switch(*run) for run in runs))
         return items
 
     def _targets(self, command: Command) -> list[Device] | Notice:
