@@ -25,7 +25,7 @@ import time
 import urllib.error
 import urllib.request
 
-from . import freetext, hass_config, segments, startup
+from . import freetext, hass_config, micro, segments, startup
 from .hass_config import AUTH_TOKEN, SENDERS, SMS_IOT_HOOK, STRANGER, TWILIO_HOOK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,6 +256,7 @@ def environment(
                 ),
             ],
             "setup_ms": probed["setup_ms"],
+            "setup_settled_ms": probed["setup_settled_ms"],
             "memory_mb": memory,
             "baseline_memory_mb": baseline_memory,
             "startup_s": startup,
@@ -319,18 +320,21 @@ def render(
                 )
         lines.append("")
     setup = env["setup_ms"]
+    settled = env["setup_settled_ms"]
     assert isinstance(setup, list)
+    assert isinstance(settled, list)
     memory = float(env["memory_mb"])  # type: ignore[arg-type]
     baseline = float(env["baseline_memory_mb"])  # type: ignore[arg-type]
     lines += [
         "### Setup and memory",
         "",
-        f"- `async_setup_entry` of sms_iot (incl. the credential check against the local fake Twilio API), {len(setup)} cycles: median {statistics.median(setup):.1f} ms, max {max(setup):.1f} ms",
+        f"- `async_setup_entry` of sms_iot (incl. the credential check against the local fake Twilio API), {len(setup)} cycles as Home Assistant has started: median {statistics.median(setup):.1f} ms, max {max(setup):.1f} ms; {len(settled)} more once the REST client is loaded: median {statistics.median(settled):.1f} ms, max {max(settled):.1f} ms",
         f"- hass RSS with sms_iot loaded: {memory:.0f} MiB; without (same config, no sms_iot): {baseline:.0f} MiB; difference {memory - baseline:+.0f} MiB",
         "",
         freetext.render(100 if args.quick else 500),
         segments.render(),
         startup.render(1 if args.quick else 5),
+        micro.render(1000 if args.quick else 20000),
     ]
     return "\n".join(lines)
 

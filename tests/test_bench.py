@@ -56,6 +56,8 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     assert "| status, 6 devices | ≤ 1 |" in costs
     assert "| dependencies |" in start
     assert "| default_config |" in start
+    assert "| form: `parse_form` |" in start
+    assert "more once the REST client is loaded" in report
     free = [line for line in section.splitlines() if line[2:5] in LANGUAGE_CELLS]
     assert [row.split("|")[1].strip() for row in free] == ["en", "de", "fr", "es", "nl"]
     assert all(row.split("|")[9].strip() == "0" for row in free), "sentences missed"

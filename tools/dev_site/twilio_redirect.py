@@ -38,9 +38,10 @@ def redirect_twilio(base_url: str) -> Callable[[], None]:
 
     def _client(module: ModuleType) -> None:
         saved = {name: getattr(module, name) for name in CONSTANTS}
-        for name, subdomain in CONSTANTS.items():
-            setattr(module, name, f"{base}/{subdomain}")
-        undo.append(lambda: [setattr(module, n, v) for n, v in saved.items()])
+        module.__dict__.update(
+            {name: f"{base}/{subdomain}" for name, subdomain in CONSTANTS.items()}
+        )
+        undo.append(lambda: module.__dict__.update(saved))
 
     cancel = [
         after_import("twilio.base.domain", _domain),
