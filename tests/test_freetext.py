@@ -31,7 +31,7 @@ from homeassistant.helpers import (
     entity_registry as er,
 )
 
-from .conftest import BOB, Devices, SendSms
+from .conftest import BOB, CAROL, Devices, SendSms
 
 TABLES: dict[str, list[tuple[str, str, list[str], int | None]]] = json.loads(
     (Path(__file__).parent / "fixtures" / "freetext_phrasings.json").read_text()
@@ -232,6 +232,36 @@ async def test_same_text_matched_once_until_its_devices_change(
             await send_sms(f"turn on the lamp number {i}")
         await send_sms("turn on the reading light")
         assert matched.call_count == calls + RECOGNIZED_MAX + 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "turn on the lamp",
+        "turn on the kitchen light",
+        "turn on the garage light",
+        "switch on the lamp",
+        "turn on the lights",
+        "turn on all the lights",
+    ],
+)
+async def test_what_one_number_meant_is_never_anothers(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    send_sms: SendSms,
+    devices: Devices,
+    text: str,
+) -> None:
+    """A text Alice sent about her lights means nothing to Carol, who has the porch only."""
+    await send_sms(text)
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": "all"}, blocking=True
+    )
+    _, body = await send_sms(text, CAROL)
+    assert devices.kitchen.is_on is False
+    assert devices.garage.is_on is False
+    assert "Kitchen" not in body
+    assert "Garage" not in body
 
 
 async def test_grammar_first_then_sentences(
