@@ -69,6 +69,7 @@ from tools.fake_twilio import STATE, FakeTwilioState, create_app
 
 from .fake_board import async_connect
 from .fake_devices import FakeLight, FakeSwitch
+from .ha_warnings import install as install_ha_warnings
 
 ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -105,6 +106,22 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Enable custom integrations in all tests."""
+
+
+HA_WARNINGS = install_ha_warnings()
+
+
+@pytest.fixture(autouse=True)
+def no_ha_deprecations() -> Generator[None]:
+    """Fail the test during which Home Assistant warned that sms_iot uses what it drops."""
+    seen = len(HA_WARNINGS.records)
+    yield
+    if found := HA_WARNINGS.records[seen:]:
+        pytest.fail(
+            "Home Assistant warned about sms_iot:\n"
+            + "\n".join(f"{r.name}: {r.getMessage()}" for r in found),
+            pytrace=False,
+        )
 
 
 def mock_twilio_api(

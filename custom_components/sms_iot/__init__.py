@@ -253,5 +253,6 @@ async def _async_handle(
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: SmsIotConfigEntry) -> None:
-    """Reload when options or subentries change: notify entities follow the numbers."""
-    await hass.config_entries.async_reload(entry.entry_id)
+    """Reload when data, options or subentries change: notify entities follow the numbers."""
+    # The one reload: flows only update the entry (HA warns when both reload).
+    hass.config_entries.async_schedule_reload(entry.entry_id)

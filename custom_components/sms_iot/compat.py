@@ -52,21 +52,34 @@ __all__ = [
     "ATTR_BRIGHTNESS_PCT",
     "NotifyEntityFeature",
     "RepairsFlowResult",
-    "device_link",
+    "device_entry_ids",
     "keep_in_entry_only",
+    "linked_device_info",
     "vol",
 ]
 
 
-def device_link(identifier: tuple[str, str], device_id: str) -> dr.DeviceInfo:
-    """Return the DeviceInfo key linking a device to another (by id where HA takes it)."""
+def linked_device_info(
+    identifier: tuple[str, str], device_id: str, **info: Any
+) -> dr.DeviceInfo:
+    """Return DeviceInfo linking a device to another (by id where HA takes it)."""
     link: dict[str, Any]
-    if "via_device_id" in dr.DeviceInfo.__annotations__:
+    if "via_device_id" in dr.DeviceInfo.__optional_keys__:
         # via_device is deprecated: identifiers are unique per config entry only.
         link = {"via_device_id": device_id}
     else:
         link = {"via_device": identifier}
-    return cast(dr.DeviceInfo, link)
+    # A TypedDict before HA 2026.11, a slotted dataclass (no "|") after: built in one call.
+    make: Any = dr.DeviceInfo
+    return cast(dr.DeviceInfo, make(**info, **link))
+
+
+def device_entry_ids(device: Any) -> set[str]:
+    """Return the config entries a device (or child device) belongs to."""
+    # Before HA 2026.10 a device has several; a restored composite device still does.
+    if getattr(device, "is_composite_device", True):
+        return set(device.config_entries)
+    return {device.config_entry_id}
 
 
 def keep_in_entry_only(

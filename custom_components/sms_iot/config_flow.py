@@ -519,6 +519,17 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start reauthentication after Twilio refused the auth token."""
         return await self.async_step_reauth_confirm()
 
+    def _async_update_and_abort(
+        self, entry: ConfigEntry, **changes: Any
+    ) -> ConfigFlowResult:
+        """Update the entry and finish: a loaded entry's update listener reloads it."""
+        # Not loaded (say, after an auth failure), nothing listens: reload it here.
+        listening = bool(entry.update_listeners)
+        result = self.async_update_and_abort(entry, **changes)
+        if not listening:
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return result
+
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -535,7 +546,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 errors,
             )
             if not errors:
-                return self.async_update_reload_and_abort(
+                return self._async_update_and_abort(
                     entry, data_updates={CONF_AUTH_TOKEN: user_input[CONF_AUTH_TOKEN]}
                 )
         return self.async_show_form(
@@ -559,7 +570,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                 errors,
             )
             if not errors:
-                return self.async_update_reload_and_abort(
+                return self._async_update_and_abort(
                     entry,
                     data_updates={
                         CONF_KORE_CLIENT_SECRET: user_input[CONF_KORE_CLIENT_SECRET]
@@ -598,7 +609,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors and public_url != entry.data[CONF_PUBLIC_URL]:
                 await _async_move_sims(self.hass, entry, public_url, errors)
             if not errors:
-                return self.async_update_reload_and_abort(
+                return self._async_update_and_abort(
                     entry,
                     data_updates={
                         CONF_PUBLIC_URL: public_url,
@@ -667,7 +678,7 @@ class SmsIotConfigFlow(ConfigFlow, domain=DOMAIN):
                     errors,
                 )
             ):
-                return self.async_update_reload_and_abort(
+                return self._async_update_and_abort(
                     entry,
                     unique_id=f"{entry.data[CONF_ACCOUNT_SID]}_{twilio_number}",
                     title=_twilio_title(twilio_number, self._facts),

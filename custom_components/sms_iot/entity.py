@@ -10,7 +10,7 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .compat import device_link
+from .compat import linked_device_info
 from .const import CONF_ACCOUNT_SID, CONF_KORE_CLIENT_ID, DOMAIN, EVENT_SIM_COMMAND
 from .models import AuthorizedNumber, SmsIotConfigEntry
 
@@ -43,16 +43,16 @@ def number_device_info(
     model: str = "Authorized number",
 ) -> DeviceInfo:
     """Return an authorized number's (or SIM's) device: a device belongs to one subentry."""
-    service = service_device_info(entry)
-    info = DeviceInfo(
+    return linked_device_info(
+        (DOMAIN, entry.entry_id),
+        service_device_id,
         identifiers={(DOMAIN, f"{entry.entry_id}_{subentry_id}")},
         # The service device's name in front keeps the entity names of 0.1.0 installs.
-        name=f"{service['name']} {name}",
+        name=f"{service_device_info(entry)['name']} {name}",
         manufacturer=_maker(entry)[0],
         model=model,
         entry_type=DeviceEntryType.SERVICE,
     )
-    return info | device_link((DOMAIN, entry.entry_id), service_device_id)
 
 
 class SmsIotEntity(Entity):

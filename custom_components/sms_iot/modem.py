@@ -19,6 +19,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util, ulid as ulid_util
 
+from .compat import device_entry_ids
 from .const import DOMAIN, MODEM_ACTION, MODEM_EVENT, MULTIPART_WINDOW, ROUTE_MODEM
 from .inbox import InboundMessage, Inbox
 from .models import SenderUnavailableError
@@ -38,7 +39,7 @@ def modem_action(hass: HomeAssistant, device_id: str) -> str | None:
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
         return None
-    for entry_id in device.config_entries:
+    for entry_id in device_entry_ids(device):
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != ESPHOME:
             continue
