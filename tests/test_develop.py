@@ -11,12 +11,10 @@ import signal
 import socket
 import subprocess
 import time
-from typing import Any
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
+
+from tools.ha_api import HaApi
 
 from . import esphome_sim
 
@@ -121,69 +119,11 @@ def test_develop_then_sms(develop: Path) -> None:
 CAMERA_IMPORT = "import turbojpeg, homeassistant.components.camera.img_util"
 
 
-class _Api:
-    """Home Assistant's REST API as the browser uses it, with a newcomer's token."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.token = ""
-
-    def call(self, path: str, body: Any = None, form: bool = False) -> Any:
-        data = headers = None
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        if body is not None:
-            if form:
-                data = urllib.parse.urlencode(body).encode()
-            else:
-                data = json.dumps(body).encode()
-                headers["Content-Type"] = "application/json"
-        # Always http://127.0.0.1 (the develop instance).
-        request = urllib.request.Request(self.base + path, data=data, headers=headers)  # noqa: S310
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return json.loads(response.read() or b"null")
-
-    def wait(self, path: str, log: Path) -> Any:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                return self.call(path)
-            except (urllib.error.URLError, ConnectionError) as err:
-                failure = f"{err}\n{log.read_text()[-3000:]}"
-            assert time.monotonic() < deadline, failure
-            time.sleep(1)
-
-    def onboard(self) -> None:
-        """Create the owner as the onboarding page does; keep the owner's token."""
-        client_id = self.base + "/"
-        code = self.call(
-            "/api/onboarding/users",
-            {
-                "client_id": client_id,
-                "name": "Newcomer",
-                "username": "newcomer",
-                "password": "newcomer-password",
-                "language": "en",
-            },
-        )["auth_code"]
-        self.token = self.call(
-            "/auth/token",
-            {"grant_type": "authorization_code", "code": code, "client_id": client_id},
-            form=True,
-        )["access_token"]
-
-    def flow(self, path: str, start: dict[str, Any], *steps: dict[str, Any]) -> Any:
-        result = self.call(path, start)
-        for step in steps:
-            assert result["type"] in ("form", "menu"), result
-            result = self.call(f"{path}/{result['flow_id']}", step)
-        return result
-
-
 @pytest.mark.parametrize("develop", [["--empty"]], indirect=True)
 def test_newcomer_from_an_empty_home_assistant(develop: Path) -> None:
     """README's steps from an empty Home Assistant to a replied status, nothing by hand."""
     log = develop.parent / "develop.log"
-    api = _Api(f"http://127.0.0.1:{(develop.parent / 'ha_port').read_text()}")
+    api = HaApi(f"http://127.0.0.1:{(develop.parent / 'ha_port').read_text()}")
     api.wait("/api/onboarding", log)
     info = json.loads((develop / "sms_iot_develop.json").read_text())
     api.onboard()

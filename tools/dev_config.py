@@ -29,6 +29,7 @@ from .entries import (
     make_entry,
     number_subentry,
     seed_device,
+    seed_http,
     sim_subentry,
     sms_iot_data,
     write_entries,
@@ -54,6 +55,13 @@ TEMPERATURE = "sensor.sms_iot_sim_temperature"
 GARAGE_DOOR = "cover.sms_iot_sim_garage_door"
 FRONT_DOOR = "lock.sms_iot_sim_front_door"
 
+# Before HA 2026.10 only; later releases take it from their store (entries.seed_http).
+HTTP_YAML = """\
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+
+"""
 CONFIGURATION = """\
 # Development instance for sms_iot (written by scripts/develop; edit freely).
 homeassistant:
@@ -64,12 +72,11 @@ homeassistant:
   external_url: "{url}"
   internal_url: "{url}"
 
-http:
-  server_host: 127.0.0.1
-  server_port: {port}
-
-frontend:
+{http}frontend:
 config:
+recorder:
+logbook:
+history:
 ffmpeg:
   # Not needed by sms_iot; esphome pulls the ffmpeg integration in. "true" keeps it quiet.
   ffmpeg_bin: "true"
@@ -119,8 +126,11 @@ def write(
     storage = config_dir / ".storage"
     storage.mkdir(parents=True, exist_ok=True)
     if not (config_dir / "configuration.yaml").exists():
+        stored = asyncio.run(seed_http(config_dir, "127.0.0.1", port))
         (config_dir / "configuration.yaml").write_text(
-            CONFIGURATION.format(url=url, port=port)
+            CONFIGURATION.format(
+                url=url, http="" if stored else HTTP_YAML.format(port=port)
+            )
         )
     entries_file = storage / STORAGE_KEY
     if not entries_file.exists():

@@ -163,6 +163,14 @@ def write_entries(storage: Path, entries: list[ConfigEntry]) -> None:
     )
 
 
+def _offline_hass(config_dir: Path) -> HomeAssistant:
+    """Return a Home Assistant that is not started: just enough to use its stores."""
+    hass = HomeAssistant(str(config_dir))
+    loader.async_setup(hass)
+    frame.async_setup(hass)
+    return hass
+
+
 async def seed_device(
     config_dir: Path, config_entry_id: str, mac: str, name: str
 ) -> str:
@@ -171,9 +179,7 @@ async def seed_device(
     Options that name a device (sms_iot's modem) need its id before Home Assistant first runs;
     the esphome integration later finds the device by its MAC and keeps the id.
     """
-    hass = HomeAssistant(str(config_dir))
-    loader.async_setup(hass)
-    frame.async_setup(hass)
+    hass = _offline_hass(config_dir)
     hass.config_entries = ConfigEntries(hass, {})
     await hass.config_entries.async_initialize()
     if hasattr(dr, "async_setup"):  # HA 2026.3+ sets the registry up before loading it
@@ -186,3 +192,22 @@ async def seed_device(
     )
     await hass.async_stop(force=True)
     return device.id
+
+
+async def seed_http(config_dir: Path, host: str, port: int) -> bool:
+    """Store a confirmed HTTP config with Home Assistant's own code; False where HA has none.
+
+    Since HA 2026.10 the YAML http block becomes a pending config that reverts, restarting
+    Home Assistant, unless confirmed within 5 minutes: stored as confirmed, nothing is pending.
+    """
+    try:
+        from homeassistant.components.http import config as http_config  # noqa: PLC0415
+    except ImportError:
+        return False
+    hass = _offline_hass(config_dir)
+    store = http_config.HTTPConfigStore(hass)
+    await store.async_migrate_yaml({"server_host": [host], "server_port": port})
+    if store.pending is not None:
+        await store.async_promote_pending()
+    await hass.async_stop(force=True)
+    return True
