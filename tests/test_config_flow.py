@@ -400,6 +400,32 @@ async def test_reconfigure(
     assert config_entry.state is ConfigEntryState.LOADED
 
 
+async def test_reconfigure_a_loaded_entry_reloads_it_once(
+    hass: HomeAssistant, twilio_api: AiohttpClientMocker, config_entry: MockConfigEntry
+) -> None:
+    """A loaded entry's update listener does the one reload; the flow only updates."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    before = config_entry.runtime_data
+    unloads: list[str] = []
+    config_entry.async_on_unload(lambda: unloads.append("unloaded"))
+    result = await config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_AUTH_TOKEN: "rotated",
+            CONF_TWILIO_NUMBER: TWILIO_NUMBER,
+            CONF_PUBLIC_URL: config_entry.data[CONF_PUBLIC_URL],
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert unloads == ["unloaded"]
+    assert config_entry.runtime_data is not before
+
+
 async def test_reconfigure_checks_twilio_and_conflicts(
     hass: HomeAssistant, twilio_api: AiohttpClientMocker, config_entry: MockConfigEntry
 ) -> None:
